@@ -1,0 +1,8 @@
+//! callqa: local, offline contact-center quality assurance.
+//!
+//! The pipeline is a chain of plain-data stages: transcript → scoring → results → output.
+//! The scoring core (`transcript`, `text`, `rubric`, `scoring`, `output`) knows nothing of whisper,
+//! audio decoding or clap; only `cli` parses arguments.
+
+pub mod cli;
+pub mod transcript;
