@@ -5,4 +5,6 @@
 //! audio decoding or clap; only `cli` parses arguments.
 
 pub mod cli;
+pub mod diag;
+pub mod scoring;
 pub mod transcript;
