@@ -331,7 +331,7 @@ mod tests {
             .to_string();
         assert_eq!(e, "calls/c-17.json: turns[1].start: expected a number of seconds");
         let e = parse("{\"turns\": [\n  {\"text\": }]}").unwrap_err().to_string();
-        assert_eq!(e, "calls/c-17.json:2:13: invalid JSON: expected value");
+        assert_eq!(e, "calls/c-17.json:2:12: invalid JSON: expected value");
         let e = parse("hello there").unwrap_err().to_string();
         assert_eq!(
             e,
