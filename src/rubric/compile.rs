@@ -581,7 +581,8 @@ impl<'a> Cx<'a> {
                     Ok(r) => Some(r),
                     Err(e) => {
                         let msg = e.to_string();
-                        let last = msg.lines().last().unwrap_or("invalid").trim().to_string();
+                        let last = msg.lines().last().unwrap_or("invalid").trim();
+                        let last = last.strip_prefix("error: ").unwrap_or(last).to_string();
                         self.error(v.span(), format!("invalid regex: {last}"));
                         ok = false;
                         None
