@@ -317,10 +317,15 @@ mod tests {
 
     #[test]
     fn plain_text_prefixes_and_continuation_lines() {
-        let t = parse("Agent: Hello, thanks for calling.\nHow can I help?\ncustomer: My card is lost\n")
-            .expect("parses");
+        let t = parse(
+            "Agent: Hello, thanks for calling.\nHow can I help?\ncustomer: My card is lost\n",
+        )
+        .expect("parses");
         assert_eq!(t.segments.len(), 2);
-        assert_eq!(t.segments[0].text, "Hello, thanks for calling. How can I help?");
+        assert_eq!(
+            t.segments[0].text,
+            "Hello, thanks for calling. How can I help?"
+        );
         assert_eq!(t.segments[1].speaker, Speaker::Customer);
     }
 
@@ -329,8 +334,13 @@ mod tests {
         let e = parse(r#"{"turns":[{"speaker":"agent","text":"hi"},{"speaker":"agent","start":"x","text":"a"}]}"#)
             .unwrap_err()
             .to_string();
-        assert_eq!(e, "calls/c-17.json: turns[1].start: expected a number of seconds");
-        let e = parse("{\"turns\": [\n  {\"text\": }]}").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "calls/c-17.json: turns[1].start: expected a number of seconds"
+        );
+        let e = parse("{\"turns\": [\n  {\"text\": }]}")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "calls/c-17.json:2:12: invalid JSON: expected value");
         let e = parse("hello there").unwrap_err().to_string();
         assert_eq!(
