@@ -4,6 +4,7 @@
 //! The scoring core (`transcript`, `text`, `rubric`, `scoring`, `output`) knows nothing of whisper,
 //! audio decoding or clap; only `cli` parses arguments.
 
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod output;

@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own file and turns arguments into explicit settings for the
 //! library stages below it.
 
+mod check;
 mod rubric;
 mod score;
 
@@ -37,6 +38,8 @@ pub struct Cli {
 pub enum Command {
     /// Score transcripts against a rubric.
     Score(score::ScoreArgs),
+    /// Run rubric regression suites, or measure agreement with human labels.
+    Check(check::CheckArgs),
     /// Work with rubric files.
     Rubric(rubric::RubricArgs),
 }
@@ -47,6 +50,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Score(a) => score::run(a),
         Command::Rubric(a) => rubric::run(a),
+        Command::Check(a) => check::run(a),
     }
 }
 
