@@ -5,6 +5,7 @@
 
 mod check;
 mod rubric;
+mod rubric_diff;
 mod score;
 
 use crate::rubric::{Rubric, load_rubric_file_with};

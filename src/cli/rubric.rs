@@ -1,4 +1,4 @@
-//! `callqa rubric`: work with rubric files (`lint`).
+//! `callqa rubric`: work with rubric files (`lint`, `diff`).
 
 use super::exit;
 use crate::rubric::load_rubric_file;
@@ -16,6 +16,8 @@ pub struct RubricArgs {
 pub enum RubricCommand {
     /// Check rubric files and report every problem with file:line:col.
     Lint(LintArgs),
+    /// Show the impact of a rubric change on past calls: verdicts, scores, criteria and agents.
+    Diff(super::rubric_diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -28,6 +30,7 @@ pub struct LintArgs {
 pub fn run(args: RubricArgs) -> ExitCode {
     match args.command {
         RubricCommand::Lint(a) => lint(a),
+        RubricCommand::Diff(a) => super::rubric_diff::run(a),
     }
 }
 
