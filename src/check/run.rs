@@ -117,7 +117,7 @@ fn compare(case: &super::suite::Case, card: &Scorecard) -> Vec<CheckResult> {
         let passed = card.score >= lo && card.score <= hi;
         checks.push(CheckResult {
             check: "score".into(),
-            expected: format!("{lo}..={hi}"),
+            expected: format!("[{lo}, {hi}]"),
             got: card.score.to_string(),
             passed,
             evidence: if passed {
