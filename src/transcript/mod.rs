@@ -2,8 +2,10 @@
 //!
 //! Must not depend on audio, whisper or clap.
 
+mod import;
 mod load;
 mod model;
 
-pub use load::{LoadError, load_file, parse_transcript};
+pub use import::{AgentChannel, ImportOptions};
+pub use load::{LoadError, load_file, load_file_with, parse_transcript, parse_transcript_with};
 pub use model::{Provenance, Segment, Speaker, TRANSCRIPT_VERSION, Transcript, Word};
