@@ -1,5 +1,7 @@
 //! Command-line interface: the only module that knows clap, environment variables and default paths.
 
+pub mod convert;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -14,17 +16,26 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "callqa", version, about = "Local, offline contact-center quality assurance")]
+#[command(
+    name = "callqa",
+    version,
+    about = "Local, offline contact-center quality assurance"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Write a transcript in another form (json, vtt, srt, txt).
+    Convert(convert::ConvertArgs),
+}
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Convert(args) => convert::run(&args),
+    }
 }

@@ -2,6 +2,7 @@
 //!
 //! Must not depend on audio, whisper or clap.
 
+pub mod export;
 mod import;
 mod load;
 mod model;

@@ -126,6 +126,34 @@ pub(crate) fn clean_text(text: &str) -> String {
         .to_string()
 }
 
+/// Removes SRT's formatting tags (`<i>`, `<b>`, `<u>`, `<font …>` and their ends); SRT has no
+/// escaping, so any other `<` is text.
+pub(crate) fn clean_srt_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let tag = after.find('>').map(|close| &after[..close]);
+        let name = tag.map(|t| {
+            t.trim_start_matches('/')
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+        });
+        match (tag, name.as_deref()) {
+            (Some(tag), Some("i" | "b" | "u" | "font")) => rest = &after[tag.len() + 1..],
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
 /// Turns one cue into segments: a line naming a voice starts a segment, other lines continue it.
 pub(crate) fn cue_segments(
     start: f64,

@@ -2,7 +2,7 @@
 //! and text lines.
 //!
 //! Speakers come from `Agent:` prefixes (or whisper-cli's `(speaker 0)`); a line that names a new
-//! speaker starts a new segment with the cue's times. Basic markup (`<i>`, `<font>`) is removed.
+//! speaker starts a new segment with the cue's times. Formatting tags (`<i>`, `<b>`, `<u>`, `<font>`) are removed; other text is kept as written.
 //! Errors give the line number. Must not depend on audio, whisper or clap.
 
 use super::ImportOptions;
@@ -68,7 +68,7 @@ pub(crate) fn parse(
             .iter()
             .skip(timing_at + 1)
             .map(|(_, line)| {
-                let cleaned = cues::clean_text(line);
+                let cleaned = cues::clean_srt_text(line);
                 let (voice, rest) = cues::split_prefix(&cleaned, options);
                 (voice, rest.to_string())
             })
