@@ -6,5 +6,8 @@
 
 pub mod cli;
 pub mod diag;
+pub mod output;
+pub mod rubric;
 pub mod scoring;
+pub mod text;
 pub mod transcript;

@@ -2,8 +2,14 @@
 //!
 //! Must not depend on whisper, audio or clap.
 
+mod doc;
+mod engine;
 mod scorecard;
 
+pub use engine::{format_time, score};
 pub use scorecard::{
     CriterionResult, Evidence, EvidenceKind, Outcome, RubricRef, Scorecard, SectionScore,
 };
+
+#[cfg(test)]
+mod tests;

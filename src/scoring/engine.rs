@@ -1,0 +1,448 @@
+//! Evaluates a compiled rubric against one transcript and assembles the scorecard.
+//!
+//! One pass of the phrase automaton over the whole normalized transcript feeds every criterion;
+//! named conditions are evaluated once and memoized. Must not depend on whisper, audio or clap.
+
+use super::doc::{Doc, view_index};
+use super::scorecard::{
+    CriterionResult, Evidence, EvidenceKind, Outcome, RubricRef, Scorecard, SectionScore,
+};
+use crate::rubric::{Condition, Criterion, Leaf, Rubric, SpeakerFilter, Window};
+use crate::transcript::{Speaker, Transcript};
+
+/// At most this many quotes are kept as evidence per verdict.
+const MAX_MATCH_EVIDENCE: usize = 5;
+/// At most this many lines are quoted as the place a missed behaviour was expected.
+const MAX_CONTEXT_EVIDENCE: usize = 2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found {
+    sentence: u32,
+    start: u32,
+    end: u32,
+    unverified: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Verdict {
+    truth: bool,
+    found: Vec<Found>,
+    /// Why the condition holds, in words (shown when no quote shows it).
+    why_true: Vec<String>,
+    /// Why it does not hold: what was searched for and where.
+    why_false: Vec<String>,
+    context: Vec<u32>,
+}
+
+struct Eval<'a> {
+    rubric: &'a Rubric,
+    doc: &'a Doc,
+    hits_by_set: Vec<Vec<(u32, u32)>>,
+    named: Vec<Option<Verdict>>,
+}
+
+/// Scores one transcript. The same inputs always give the same scorecard.
+pub fn score(rubric: &Rubric, transcript: &Transcript) -> Scorecard {
+    let doc = Doc::build(transcript);
+    let mut hits = Vec::new();
+    rubric.matcher.find_all(&doc.norm.text, &mut hits);
+    let mut hits_by_set = vec![Vec::new(); rubric.matcher.set_count() as usize];
+    for h in hits {
+        hits_by_set[h.set as usize].push((h.start, h.end));
+    }
+    let mut eval = Eval {
+        rubric,
+        doc: &doc,
+        hits_by_set,
+        named: vec![None; rubric.named.len()],
+    };
+    let criteria: Vec<CriterionResult> = rubric
+        .criteria
+        .iter()
+        .map(|c| eval.criterion(c, transcript))
+        .collect();
+    assemble(rubric, transcript, &doc, criteria)
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn assemble(rubric: &Rubric, t: &Transcript, doc: &Doc, criteria: Vec<CriterionResult>) -> Scorecard {
+    let mut sections = Vec::with_capacity(rubric.sections.len());
+    let (mut weighted, mut weights) = (0.0, 0.0);
+    for (i, s) in rubric.sections.iter().enumerate() {
+        let (mut earned, mut possible) = (0.0, 0.0);
+        for (c, r) in rubric.criteria.iter().zip(&criteria) {
+            if c.section == i && r.outcome != Outcome::Na {
+                earned += r.points;
+                possible += r.max_points;
+            }
+        }
+        let score = (possible > 0.0).then(|| earned / possible * 100.0);
+        if let Some(sc) = score {
+            weighted += sc * s.weight;
+            weights += s.weight;
+        }
+        sections.push(SectionScore {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            score: score.map(round2),
+            weight: s.weight,
+            earned,
+            possible,
+        });
+    }
+    let auto_fail_reasons: Vec<String> = criteria
+        .iter()
+        .filter(|r| r.critical && r.outcome == Outcome::Fail)
+        .map(|r| {
+            let quote = r
+                .evidence
+                .iter()
+                .find(|e| e.kind == EvidenceKind::Match)
+                .and_then(|e| e.matched.as_ref().map(|m| (m, e)));
+            match quote {
+                Some((m, e)) => format!("{} failed: \"{m}\" at {}", r.id, position(e)),
+                None => format!("{} failed: {}", r.id, r.description),
+            }
+        })
+        .collect();
+    let auto_failed = !auto_fail_reasons.is_empty();
+    let score = if auto_failed || weights == 0.0 {
+        0.0
+    } else {
+        round2(weighted / weights)
+    };
+    Scorecard {
+        call_id: t.call_id.clone(),
+        agent_id: t.agent_id.clone(),
+        agent_name: t.agent_name.clone(),
+        date: t.date.clone(),
+        rubric: RubricRef {
+            name: rubric.name.clone(),
+            version: rubric.version.clone(),
+            sha256: rubric.sha256.clone(),
+        },
+        score,
+        pass_mark: rubric.pass_mark,
+        passed: !auto_failed && weights > 0.0 && score >= rubric.pass_mark,
+        auto_failed,
+        auto_fail_reasons,
+        timed: doc.timed,
+        speakers_verified: !doc.has_unknown,
+        sections,
+        criteria,
+    }
+}
+
+/// "01:23" for timed evidence, "turn 4" otherwise.
+pub(crate) fn position(e: &Evidence) -> String {
+    match (e.start, e.turn) {
+        (Some(s), _) => format_time(s),
+        (None, Some(turn)) => format!("turn {turn}"),
+        (None, None) => "an unknown place".into(),
+    }
+}
+
+/// Formats seconds as mm:ss (or h:mm:ss).
+pub fn format_time(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m:02}:{s:02}")
+    }
+}
+
+impl Eval<'_> {
+    fn criterion(&mut self, c: &Criterion, t: &Transcript) -> CriterionResult {
+        let section = self.rubric.sections[c.section].id.clone();
+        let mut evidence = Vec::new();
+        let applies = c.applies_when.as_ref().map(|a| self.eval(a));
+        let outcome = match &applies {
+            Some(a) if !a.truth => {
+                let why = if a.why_false.is_empty() {
+                    "its condition for applying is not met".to_string()
+                } else {
+                    a.why_false.join("; ")
+                };
+                evidence.push(Evidence::note(EvidenceKind::NotApplicable, format!("does not apply: {why}")));
+                for f in a.found.iter().take(MAX_MATCH_EVIDENCE) {
+                    evidence.push(self.quote(t, f, EvidenceKind::NotApplicable, Some("this line makes it not apply")));
+                }
+                Outcome::Na
+            }
+            _ => {
+                let v = self.eval(&c.condition);
+                let outcome = if v.truth { Outcome::Pass } else { Outcome::Fail };
+                for f in v.found.iter().take(MAX_MATCH_EVIDENCE) {
+                    evidence.push(self.quote(t, f, EvidenceKind::Match, None));
+                }
+                let notes = match outcome {
+                    Outcome::Fail => &v.why_false,
+                    _ if v.found.is_empty() => &v.why_true,
+                    _ => &Vec::new(),
+                };
+                for n in notes {
+                    evidence.push(Evidence::note(EvidenceKind::Searched, n.clone()));
+                }
+                if outcome == Outcome::Fail {
+                    for &s in v.context.iter().take(MAX_CONTEXT_EVIDENCE) {
+                        let f = Found {
+                            sentence: s,
+                            start: self.doc.sentences[s as usize].norm.start,
+                            end: self.doc.sentences[s as usize].norm.end,
+                            unverified: false,
+                        };
+                        let mut e = self.quote(t, &f, EvidenceKind::Context, Some("where it was expected"));
+                        e.matched = None;
+                        e.span = None;
+                        evidence.push(e);
+                    }
+                }
+                if let Some(a) = &applies
+                    && let Some(f) = a.found.first()
+                {
+                    evidence.push(self.quote(t, f, EvidenceKind::Match, Some("applies because of this line")));
+                }
+                outcome
+            }
+        };
+        let (points, max_points) = match outcome {
+            Outcome::Pass => (c.points, c.points),
+            Outcome::Fail => (0.0, c.points),
+            Outcome::Na => (0.0, 0.0),
+        };
+        CriterionResult {
+            id: c.id.clone(),
+            section,
+            description: c.description.clone(),
+            outcome,
+            critical: c.critical,
+            points,
+            max_points,
+            evidence,
+            coaching: if outcome == Outcome::Fail { c.coaching.clone() } else { None },
+        }
+    }
+
+    fn quote(&self, t: &Transcript, f: &Found, kind: EvidenceKind, note: Option<&str>) -> Evidence {
+        let sentence = &self.doc.sentences[f.sentence as usize];
+        let seg = &t.segments[sentence.segment];
+        let info = &self.doc.segments[sentence.segment];
+        let quote = &seg.text[sentence.orig.clone()];
+        let orig = self.doc.original_span(t, f.sentence as usize, f.start..f.end);
+        let span = [orig.start - sentence.orig.start, orig.end - sentence.orig.start];
+        Evidence {
+            kind,
+            note: note.map(str::to_string),
+            segment: Some(sentence.segment),
+            turn: Some(info.turn),
+            speaker: Some(info.speaker),
+            start: self.doc.timed.then_some(info.start),
+            end: self.doc.timed.then_some(info.end),
+            quote: Some(quote.to_string()),
+            matched: Some(seg.text[orig].to_string()),
+            span: Some(span),
+            unverified: f.unverified,
+        }
+    }
+
+    fn eval(&mut self, c: &Condition) -> Verdict {
+        match c {
+            Condition::Leaf(l) => self.leaf(l),
+            Condition::Ref(i) => self.named(*i).clone(),
+            Condition::Not(inner) => {
+                let v = self.eval(inner);
+                Verdict {
+                    truth: !v.truth,
+                    why_true: v.why_false,
+                    why_false: v.why_true,
+                    ..v
+                }
+            }
+            Condition::All(children) => {
+                let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
+                let truth = vs.iter().all(|v| v.truth);
+                merge(vs.into_iter().filter(|v| truth || !v.truth), truth)
+            }
+            Condition::Any(children) => {
+                let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
+                let truth = vs.iter().any(|v| v.truth);
+                merge(vs.into_iter().filter(|v| !truth || v.truth), truth)
+            }
+        }
+    }
+
+    fn named(&mut self, i: usize) -> &Verdict {
+        if self.named[i].is_none() {
+            let rubric = self.rubric;
+            let v = self.eval(&rubric.named[i].condition);
+            self.named[i] = Some(v);
+        }
+        self.named[i].get_or_insert_with(Verdict::default)
+    }
+
+    /// Start of the first match of a named condition, if it ever matches.
+    fn first_position(&mut self, i: usize) -> Option<u32> {
+        self.named(i).found.iter().map(|f| f.start).min()
+    }
+
+    fn in_scope(&self, l: &Leaf, sentence: usize) -> bool {
+        let s = &self.doc.sentences[sentence];
+        if s.words < l.min_words {
+            return false;
+        }
+        let view = view_index(l.speaker);
+        let turn = self.doc.view_turns[s.segment][view];
+        turn > 0 && self.in_window(&l.window, view, s.segment, turn)
+    }
+
+    fn in_window(&self, w: &Window, view: usize, segment: usize, turn: usize) -> bool {
+        if w.is_whole_call() {
+            return true;
+        }
+        let seg = &self.doc.segments[segment];
+        let total = self.doc.turn_counts[view];
+        let d = self.doc.duration;
+        w.first_turns.is_some_and(|n| turn <= n as usize)
+            || w.last_turns.is_some_and(|n| turn + n as usize > total)
+            || w.first_seconds.is_some_and(|x| seg.start < x)
+            || w.last_seconds.is_some_and(|x| seg.end > d - x)
+            || w.percent.is_some_and(|(lo, hi)| {
+                seg.start <= hi / 100.0 * d && seg.end >= lo / 100.0 * d
+            })
+    }
+
+    fn leaf(&mut self, l: &Leaf) -> Verdict {
+        let after = l.after.map(|i| self.first_position(i));
+        let before = l.before.map(|i| self.first_position(i));
+        let doc = self.doc;
+        let mut candidates: Vec<(u32, u32)> = Vec::new();
+        if let Some(set) = l.phrases {
+            candidates.extend_from_slice(&self.hits_by_set[set as usize]);
+        }
+        if let Some(re) = &l.regex {
+            for m in re.find_iter(&doc.norm.text) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                let s = doc.sentence_at(m.start() as u32);
+                let end = (m.end() as u32).min(doc.sentences[s].norm.end);
+                candidates.push((m.start() as u32, end));
+            }
+        }
+        if l.phrases.is_none() && l.regex.is_none() {
+            candidates.extend(doc.sentences.iter().map(|s| (s.norm.start, s.norm.end)));
+        }
+        let cancelled: Vec<usize> = match l.unless {
+            Some(set) => self.hits_by_set[set as usize]
+                .iter()
+                .map(|&(s, _)| doc.sentence_at(s))
+                .collect(),
+            None => Vec::new(),
+        };
+        let mut found: Vec<Found> = Vec::new();
+        for (start, end) in candidates {
+            let sentence = doc.sentence_at(start);
+            if !self.in_scope(l, sentence) || cancelled.contains(&sentence) {
+                continue;
+            }
+            match after {
+                Some(None) => continue,
+                Some(Some(p)) if start <= p => continue,
+                _ => {}
+            }
+            if let Some(Some(p)) = before
+                && start >= p
+            {
+                continue;
+            }
+            let speaker = doc.segments[doc.sentences[sentence].segment].speaker;
+            found.push(Found {
+                sentence: sentence as u32,
+                start,
+                end,
+                unverified: speaker == Speaker::Unknown && l.speaker != SpeakerFilter::Any,
+            });
+        }
+        found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+        let mut last_end: Option<u32> = None;
+        found.retain(|f| {
+            let keep = last_end.is_none_or(|e| f.start >= e);
+            if keep {
+                last_end = Some(f.end);
+            }
+            keep
+        });
+        let count = found.len() as u32;
+        let truth = count >= l.min_count && l.max_count.is_none_or(|m| count <= m);
+        let mut place = l.where_.clone();
+        if let Some(i) = l.after {
+            place.push_str(&format!(", after {}", self.rubric.named[i].name.replace('_', " ")));
+            if after == Some(None) {
+                place.push_str(" (which never happens)");
+            }
+        }
+        if let Some(i) = l.before {
+            place.push_str(&format!(", before {}", self.rubric.named[i].name.replace('_', " ")));
+        }
+        if !doc.timed
+            && (l.window.first_seconds.is_some()
+                || l.window.last_seconds.is_some()
+                || l.window.percent.is_some())
+        {
+            place.push_str(" (the transcript has no times: positions estimated from word counts at 150 words/min)");
+        }
+        let note = if count == 0 {
+            format!("no match for {} {place}", l.what)
+        } else if count < l.min_count {
+            format!("found {count} of the {} required: {} {place}", l.min_count, l.what)
+        } else if let Some(max) = l.max_count.filter(|&m| count > m) {
+            format!("found {count}, more than the {max} allowed: {} {place}", l.what)
+        } else {
+            format!("found {} {place}", l.what)
+        };
+        let (why_true, why_false) = if truth {
+            (vec![note], Vec::new())
+        } else {
+            (Vec::new(), vec![note])
+        };
+        let context = if !truth && count == 0 && !l.window.is_whole_call() {
+            (0..doc.sentences.len())
+                .filter(|&s| self.in_scope(l, s))
+                .take(MAX_CONTEXT_EVIDENCE)
+                .map(|s| s as u32)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Verdict {
+            truth,
+            found,
+            why_true,
+            why_false,
+            context,
+        }
+    }
+}
+
+fn merge(vs: impl Iterator<Item = Verdict>, truth: bool) -> Verdict {
+    let mut out = Verdict {
+        truth,
+        ..Verdict::default()
+    };
+    for v in vs {
+        out.found.extend(v.found);
+        out.why_true.extend(v.why_true);
+        out.why_false.extend(v.why_false);
+        out.context.extend(v.context);
+    }
+    out.found.sort_by_key(|f| f.start);
+    out.found.dedup();
+    out.context.sort_unstable();
+    out.context.dedup();
+    out
+}
