@@ -32,22 +32,34 @@ const CUSTOMER: &[&str] = &[
 /// A deterministic synthetic call of about 750 words over 5 minutes.
 fn synthetic_call(seed: u64) -> Transcript {
     let mut t = Transcript::new(format!("bench-{seed}"));
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut next = |n: usize| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) as usize % n
     };
     let (mut words, mut time, mut turn) = (0usize, 0.0f64, 0usize);
     while words < 750 {
         let agent = turn % 2 == 0;
         let pool = if agent { AGENT } else { CUSTOMER };
-        let text = if turn == 0 { AGENT[0] } else { pool[next(pool.len())] };
+        let text = if turn == 0 {
+            AGENT[0]
+        } else {
+            pool[next(pool.len())]
+        };
         let n = text.split_whitespace().count();
         let dur = n as f64 / 2.5;
         t.segments.push(Segment {
             start: Some(time),
             end: Some(time + dur),
-            speaker: if agent { Speaker::Agent } else { Speaker::Customer },
+            speaker: if agent {
+                Speaker::Agent
+            } else {
+                Speaker::Customer
+            },
             channel: Some(if agent { 0 } else { 1 }),
             text: text.to_string(),
             words: None,
@@ -74,7 +86,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    c.bench_function("compile_default_rubric", |b| b.iter(|| black_box(Rubric::builtin_default())));
+    c.bench_function("compile_default_rubric", |b| {
+        b.iter(|| black_box(Rubric::builtin_default()))
+    });
 }
 
 criterion_group!(benches, bench);

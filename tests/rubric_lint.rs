@@ -10,7 +10,10 @@ fn lint(file: &str) -> (i32, String) {
         .args(["rubric", "lint", file])
         .output()
         .expect("runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -42,5 +45,8 @@ fn shipped_rubrics_are_clean() {
 fn missing_file_is_named() {
     let (code, out) = lint("tests/fixtures/rubrics/nope.toml");
     assert_eq!(code, 1);
-    assert!(out.starts_with("tests/fixtures/rubrics/nope.toml:1:1: error: cannot read rubric:"), "{out}");
+    assert!(
+        out.starts_with("tests/fixtures/rubrics/nope.toml:1:1: error: cannot read rubric:"),
+        "{out}"
+    );
 }

@@ -22,7 +22,12 @@ fn callqa(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn scorecard_json_is_pinned() {
-    let (code, out, err) = callqa(&["score", &format!("{FIX}/good-call.json"), "--format", "json"]);
+    let (code, out, err) = callqa(&[
+        "score",
+        &format!("{FIX}/good-call.json"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("good_call_json", out);
     let cards: serde_json::Value = serde_json::from_str(&out).expect("json array");
@@ -51,7 +56,11 @@ fn table_csv_and_jsonl_are_pinned() {
         format!("{FIX}/rude-call.txt"),
         format!("{FIX}/asr-mono.json"),
     ];
-    for (format, name) in [("table", "batch_table"), ("csv", "batch_csv"), ("jsonl", "batch_jsonl")] {
+    for (format, name) in [
+        ("table", "batch_table"),
+        ("csv", "batch_csv"),
+        ("jsonl", "batch_jsonl"),
+    ] {
         let mut args = vec!["score", "--format", format];
         args.extend(files.iter().map(String::as_str));
         let (code, out, _) = callqa(&args);
@@ -91,12 +100,36 @@ fn output_is_byte_identical_across_runs_and_written_to_file() {
 #[test]
 fn custom_rubric_and_variables() {
     let file = format!("{FIX}/collections-good.txt");
-    let (_, out, _) = callqa(&["score", &file, "--rubric", "rubrics/collections.toml", "--format", "csv"]);
-    assert!(out.lines().nth(1).is_some_and(|l| l.contains(",100,true,false,")), "{out}");
     let (_, out, _) = callqa(&[
-        "score", &file, "--rubric", "rubrics/collections.toml", "--var", "company=Globex", "--format", "csv",
+        "score",
+        &file,
+        "--rubric",
+        "rubrics/collections.toml",
+        "--format",
+        "csv",
     ]);
-    assert!(out.lines().nth(1).is_some_and(|l| l.contains(",90,true,false,")), "{out}");
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(",100,true,false,")),
+        "{out}"
+    );
+    let (_, out, _) = callqa(&[
+        "score",
+        &file,
+        "--rubric",
+        "rubrics/collections.toml",
+        "--var",
+        "company=Globex",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.lines()
+            .nth(1)
+            .is_some_and(|l| l.contains(",90,true,false,")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -109,7 +142,12 @@ fn invalid_rubric_exits_2_with_location() {
     ]);
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.starts_with("tests/fixtures/rubrics/invalid/unknown_key.toml:11:1: error: unknown key `ponts`"), "{err}");
+    assert!(
+        err.starts_with(
+            "tests/fixtures/rubrics/invalid/unknown_key.toml:11:1: error: unknown key `ponts`"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

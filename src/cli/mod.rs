@@ -24,7 +24,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "callqa", version, about = "Local, offline contact-center quality assurance")]
+#[command(
+    name = "callqa",
+    version,
+    about = "Local, offline contact-center quality assurance"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -59,7 +63,11 @@ fn parse_var(s: &str) -> Result<(String, Vec<String>), String> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(format!("`{name}` is not a variable name"));
     }
-    let values = value.split('|').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+    let values = value
+        .split('|')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
     Ok((name.to_string(), values))
 }
 
@@ -92,11 +100,9 @@ fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Vec<Result<PathBuf,
                             let p = entry.path();
                             if p.is_dir() {
                                 stack.push(p);
-                            } else if p
-                                .extension()
-                                .and_then(|e| e.to_str())
-                                .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
-                            {
+                            } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                                extensions.contains(&e.to_ascii_lowercase().as_str())
+                            }) {
                                 found.push(p);
                             }
                         }

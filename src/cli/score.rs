@@ -68,7 +68,10 @@ pub fn run(args: ScoreArgs) -> ExitCode {
         return code;
     }
     if failures > 0 {
-        eprintln!("{failures} file{} could not be scored", if failures == 1 { "" } else { "s" });
+        eprintln!(
+            "{failures} file{} could not be scored",
+            if failures == 1 { "" } else { "s" }
+        );
         ExitCode::from(exit::FAILURE)
     } else {
         ExitCode::from(exit::OK)

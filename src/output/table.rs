@@ -27,7 +27,11 @@ pub fn scorecards_table(cards: &[Scorecard]) -> String {
                 c.agent_id.clone().unwrap_or_else(|| "-".into()),
                 format!("{:.1}", c.score),
                 verdict.to_string(),
-                if failed.is_empty() { "-".into() } else { failed.join(", ") },
+                if failed.is_empty() {
+                    "-".into()
+                } else {
+                    failed.join(", ")
+                },
             ]
         })
         .collect();
@@ -56,7 +60,10 @@ pub fn scorecards_table(cards: &[Scorecard]) -> String {
     };
     line(&mut out, headers);
     for row in &rows {
-        line(&mut out, [&row[0], &row[1], &row[2], &row[3], &row[4]].map(|s| s.as_str()));
+        line(
+            &mut out,
+            [&row[0], &row[1], &row[2], &row[3], &row[4]].map(|s| s.as_str()),
+        );
     }
     let passed = cards.iter().filter(|c| c.passed).count();
     let auto = cards.iter().filter(|c| c.auto_failed).count();

@@ -32,7 +32,15 @@ const CRITERION_KEYS: &[&str] = &[
     "applies_when",
 ];
 const LEAF_KEYS: &[&str] = &[
-    "speaker", "window", "phrases", "regex", "unless", "count", "after", "before", "min_words",
+    "speaker",
+    "window",
+    "phrases",
+    "regex",
+    "unless",
+    "count",
+    "after",
+    "before",
+    "min_words",
 ];
 const COMBINATOR_KEYS: &[&str] = &["all", "any", "not", "ref"];
 const WINDOW_KEYS: &[&str] = &[
@@ -181,7 +189,10 @@ impl<'a> Cx<'a> {
         match v.get_ref() {
             DeValue::Table(t) => Some(t),
             other => {
-                self.error(v.span(), format!("{what} must be a table, found {}", type_name(other)));
+                self.error(
+                    v.span(),
+                    format!("{what} must be a table, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -191,7 +202,10 @@ impl<'a> Cx<'a> {
         match v.get_ref() {
             DeValue::String(s) => Some(s.to_string()),
             other => {
-                self.error(v.span(), format!("{what} must be a string, found {}", type_name(other)));
+                self.error(
+                    v.span(),
+                    format!("{what} must be a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -199,9 +213,9 @@ impl<'a> Cx<'a> {
 
     fn number(&mut self, v: &Value, what: &str) -> Option<f64> {
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => {
-                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok().map(|n| n as f64)
-            }
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => None,
         };
@@ -220,7 +234,10 @@ impl<'a> Cx<'a> {
     fn positive(&mut self, v: &Value, what: &str) -> Option<f64> {
         let n = self.number(v, what)?;
         if n <= 0.0 {
-            self.error(v.span(), format!("{what} must be greater than 0, found {n}"));
+            self.error(
+                v.span(),
+                format!("{what} must be greater than 0, found {n}"),
+            );
             return None;
         }
         Some(n)
@@ -229,7 +246,10 @@ impl<'a> Cx<'a> {
     fn count(&mut self, v: &Value, what: &str) -> Option<u32> {
         let n = self.number(v, what)?;
         if n < 0.0 || n.fract() != 0.0 || n > f64::from(u32::MAX) {
-            self.error(v.span(), format!("{what} must be a whole number of at least 0, found {n}"));
+            self.error(
+                v.span(),
+                format!("{what} must be a whole number of at least 0, found {n}"),
+            );
             return None;
         }
         Some(n as u32)
@@ -239,7 +259,10 @@ impl<'a> Cx<'a> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             other => {
-                self.error(v.span(), format!("{what} must be true or false, found {}", type_name(other)));
+                self.error(
+                    v.span(),
+                    format!("{what} must be true or false, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -249,7 +272,10 @@ impl<'a> Cx<'a> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(
                 v.span(),
-                format!("{what} must be an array of strings, found {}", type_name(v.get_ref())),
+                format!(
+                    "{what} must be an array of strings, found {}",
+                    type_name(v.get_ref())
+                ),
             );
             return None;
         };
@@ -285,8 +311,12 @@ impl<'a> Cx<'a> {
         let mut version = String::new();
         let mut description = None;
         let mut pass_mark = 80.0;
-        let Some(v) = self.required(top, "rubric", doc_span.start..doc_span.start, "the rubric file")
-        else {
+        let Some(v) = self.required(
+            top,
+            "rubric",
+            doc_span.start..doc_span.start,
+            "the rubric file",
+        ) else {
             return (name, version, description, pass_mark);
         };
         let Some(t) = self.table(v, "[rubric]") else {
@@ -313,7 +343,10 @@ impl<'a> Cx<'a> {
             if (0.0..=100.0).contains(&n) {
                 pass_mark = n;
             } else {
-                self.error(v.span(), format!("`pass_mark` must be between 0 and 100, found {n}"));
+                self.error(
+                    v.span(),
+                    format!("`pass_mark` must be between 0 and 100, found {n}"),
+                );
             }
         }
         (name, version, description, pass_mark)
@@ -333,14 +366,23 @@ impl<'a> Cx<'a> {
                     other => {
                         self.error(
                             v.span(),
-                            format!("{what} must be a string or an array of strings, found {}", type_name(other)),
+                            format!(
+                                "{what} must be a string or an array of strings, found {}",
+                                type_name(other)
+                            ),
                         );
                         None
                     }
                 };
                 if let Some(values) = values {
                     if Slot::from_name(k.get_ref()).is_some() {
-                        self.error(k.span(), format!("`{}` is a built-in slot and cannot be a variable", k.get_ref()));
+                        self.error(
+                            k.span(),
+                            format!(
+                                "`{}` is a built-in slot and cannot be a variable",
+                                k.get_ref()
+                            ),
+                        );
                     }
                     self.variables.insert(k.get_ref().to_string(), values);
                 }
@@ -353,12 +395,19 @@ impl<'a> Cx<'a> {
 
     fn sections(&mut self, top: &DeTable, doc_span: Range<usize>) -> Vec<Section> {
         let mut out: Vec<Section> = Vec::new();
-        let Some(v) = self.required(top, "sections", doc_span.start..doc_span.start, "the rubric file")
-        else {
+        let Some(v) = self.required(
+            top,
+            "sections",
+            doc_span.start..doc_span.start,
+            "the rubric file",
+        ) else {
             return out;
         };
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "`sections` must be an array of tables ([[sections]])");
+            self.error(
+                v.span(),
+                "`sections` must be an array of tables ([[sections]])",
+            );
             return out;
         };
         for item in items.iter() {
@@ -371,13 +420,18 @@ impl<'a> Cx<'a> {
                 .and_then(|v| {
                     let s = self.string(v, "`id`")?;
                     if !is_ident(&s) {
-                        self.error(v.span(), format!("section id `{s}` must be letters, digits, `_` or `-`"));
+                        self.error(
+                            v.span(),
+                            format!("section id `{s}` must be letters, digits, `_` or `-`"),
+                        );
                     } else if out.iter().any(|x| x.id == s) {
                         self.error(v.span(), format!("duplicate section id `{s}`"));
                     }
                     Some(s)
                 });
-            let weight = t.get("weight").map_or(Some(1.0), |v| self.positive(v, "`weight`"));
+            let weight = t
+                .get("weight")
+                .map_or(Some(1.0), |v| self.positive(v, "`weight`"));
             let name = t.get("name").and_then(|v| self.string(v, "`name`"));
             if let (Some(id), Some(weight)) = (id, weight) {
                 out.push(Section {
@@ -390,14 +444,26 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn criteria(&mut self, top: &DeTable, sections: &[Section], doc_span: Range<usize>) -> Vec<Criterion> {
+    fn criteria(
+        &mut self,
+        top: &DeTable,
+        sections: &[Section],
+        doc_span: Range<usize>,
+    ) -> Vec<Criterion> {
         let mut out: Vec<Criterion> = Vec::new();
-        let Some(v) = self.required(top, "criteria", doc_span.start..doc_span.start, "the rubric file")
-        else {
+        let Some(v) = self.required(
+            top,
+            "criteria",
+            doc_span.start..doc_span.start,
+            "the rubric file",
+        ) else {
             return out;
         };
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "`criteria` must be an array of tables ([[criteria]])");
+            self.error(
+                v.span(),
+                "`criteria` must be an array of tables ([[criteria]])",
+            );
             return out;
         };
         for item in items.iter() {
@@ -436,20 +502,26 @@ impl<'a> Cx<'a> {
                 .get("description")
                 .and_then(|v| self.string(v, "`description`"))
                 .unwrap_or_default();
-            let points = t.get("points").map_or(Some(1.0), |v| self.positive(v, "`points`"));
-            let critical = t.get("critical").map_or(Some(false), |v| self.boolean(v, "`critical`"));
+            let points = t
+                .get("points")
+                .map_or(Some(1.0), |v| self.positive(v, "`points`"));
+            let critical = t
+                .get("critical")
+                .map_or(Some(false), |v| self.boolean(v, "`critical`"));
             let coaching = t.get("coaching").and_then(|v| self.string(v, "`coaching`"));
             let condition = match t.get("condition") {
                 Some(v) => self.condition(v, &format!("the condition of `{label}`")),
                 None => {
-                    self.error(item.span().start..item.span().start, format!("criterion `{label}` has no `condition`"));
+                    self.error(
+                        item.span().start..item.span().start,
+                        format!("criterion `{label}` has no `condition`"),
+                    );
                     None
                 }
             };
-            let applies_when = match t.get("applies_when") {
-                Some(v) => Some(self.condition(v, &format!("`applies_when` of `{label}`"))),
-                None => None,
-            };
+            let applies_when = t
+                .get("applies_when")
+                .map(|v| self.condition(v, &format!("`applies_when` of `{label}`")));
             if let (Some(id), Some(section), Some(points), Some(critical), Some(condition)) =
                 (id, section, points, critical, condition)
                 && applies_when.as_ref().is_none_or(Option::is_some)
@@ -488,11 +560,17 @@ impl<'a> Cx<'a> {
             return match key {
                 "all" | "any" => {
                     let DeValue::Array(items) = inner.get_ref() else {
-                        self.error(inner.span(), format!("`{key}` must be an array of conditions"));
+                        self.error(
+                            inner.span(),
+                            format!("`{key}` must be an array of conditions"),
+                        );
                         return None;
                     };
                     if items.is_empty() {
-                        self.error(inner.span(), format!("`{key}` must list at least one condition"));
+                        self.error(
+                            inner.span(),
+                            format!("`{key}` must list at least one condition"),
+                        );
                         return None;
                     }
                     let children: Vec<Option<Condition>> = items
@@ -512,7 +590,8 @@ impl<'a> Cx<'a> {
             };
         }
         self.check_keys(t, LEAF_KEYS, what);
-        self.leaf(t, v.span(), what).map(|l| Condition::Leaf(Box::new(l)))
+        self.leaf(t, v.span(), what)
+            .map(|l| Condition::Leaf(Box::new(l)))
     }
 
     fn reference(&mut self, v: &Value, what: &str) -> Option<usize> {
@@ -525,7 +604,11 @@ impl<'a> Cx<'a> {
                 let known = if known.is_empty() {
                     "none are defined".to_string()
                 } else {
-                    known.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    known
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 self.error(
                     v.span(),
@@ -545,7 +628,10 @@ impl<'a> Cx<'a> {
                 Some("customer") => SpeakerFilter::Customer,
                 Some("any") => SpeakerFilter::Any,
                 Some(other) => {
-                    self.error(v.span(), format!("`speaker` must be agent, customer or any, found `{other}`"));
+                    self.error(
+                        v.span(),
+                        format!("`speaker` must be agent, customer or any, found `{other}`"),
+                    );
                     ok = false;
                     SpeakerFilter::Any
                 }
@@ -622,7 +708,10 @@ impl<'a> Cx<'a> {
                     if let Some(m) = ct.get("max") {
                         match self.count(m, "`count.max`") {
                             Some(n) if n < min_count => {
-                                self.error(m.span(), format!("`count.max` ({n}) is below `count.min` ({min_count})"));
+                                self.error(
+                                    m.span(),
+                                    format!("`count.max` ({n}) is below `count.min` ({min_count})"),
+                                );
                                 ok = false;
                             }
                             Some(n) => max_count = Some(n),
@@ -649,7 +738,10 @@ impl<'a> Cx<'a> {
             }),
         };
         if t.is_empty() {
-            self.error(span, format!("{what} is empty; give phrases, regex or speaker"));
+            self.error(
+                span,
+                format!("{what} is empty; give phrases, regex or speaker"),
+            );
             return None;
         }
         if !ok {
@@ -709,9 +801,14 @@ impl<'a> Cx<'a> {
                         _ => None,
                     };
                     match range {
-                        Some((lo, hi)) if 0.0 <= lo && lo < hi && hi <= 100.0 => w.percent = Some((lo, hi)),
+                        Some((lo, hi)) if 0.0 <= lo && lo < hi && hi <= 100.0 => {
+                            w.percent = Some((lo, hi))
+                        }
                         _ => {
-                            self.error(val.span(), "`percent` must be [start, end] with 0 <= start < end <= 100");
+                            self.error(
+                                val.span(),
+                                "`percent` must be [start, end] with 0 <= start < end <= 100",
+                            );
                             ok = false;
                         }
                     }
@@ -726,7 +823,10 @@ impl<'a> Cx<'a> {
     fn phrase_set(&mut self, v: &Value, what: &str, preview: &mut Vec<String>) -> Option<u32> {
         let list = self.strings(v, what)?;
         if list.is_empty() {
-            self.error(v.span(), format!("{what} is empty; list at least one phrase"));
+            self.error(
+                v.span(),
+                format!("{what} is empty; list at least one phrase"),
+            );
             return None;
         }
         let set = self.matcher.new_set();
@@ -759,7 +859,11 @@ impl<'a> Cx<'a> {
                         .find('}')
                         .map(|c| open + c)
                         .ok_or_else(|| format!("phrase {phrase:?} has an unclosed `{{`"))?;
-                    (&rest[..open], Some(rest[open + 1..close].trim()), &rest[close + 1..])
+                    (
+                        &rest[..open],
+                        Some(rest[open + 1..close].trim()),
+                        &rest[close + 1..],
+                    )
                 }
                 None => (rest, None, ""),
             };
@@ -798,13 +902,22 @@ impl<'a> Cx<'a> {
         if variants.is_empty() {
             return Err(format!("phrase {phrase:?} has no words to match"));
         }
-        if variants.iter().any(|v| !v.iter().any(|t| matches!(t, Token::Literal(_)))) {
-            return Err(format!("phrase {phrase:?} needs at least one literal word besides slots"));
+        if variants
+            .iter()
+            .any(|v| !v.iter().any(|t| matches!(t, Token::Literal(_))))
+        {
+            return Err(format!(
+                "phrase {phrase:?} needs at least one literal word besides slots"
+            ));
         }
         Ok(variants)
     }
 
-    fn check_cycles(&mut self, named: &[NamedCondition], tables: &[(&Spanned<std::borrow::Cow<str>>, &Value)]) {
+    fn check_cycles(
+        &mut self,
+        named: &[NamedCondition],
+        tables: &[(&Spanned<std::borrow::Cow<str>>, &Value)],
+    ) {
         fn refs(c: &Condition, out: &mut Vec<usize>) {
             match c {
                 Condition::All(xs) | Condition::Any(xs) => xs.iter().for_each(|x| refs(x, out)),
@@ -827,7 +940,13 @@ impl<'a> Cx<'a> {
             while let Some(n) = stack.pop() {
                 if n == start {
                     let (k, _) = tables[start];
-                    self.error(k.span(), format!("condition `{}` refers to itself (directly or through others)", named[start].name));
+                    self.error(
+                        k.span(),
+                        format!(
+                            "condition `{}` refers to itself (directly or through others)",
+                            named[start].name
+                        ),
+                    );
                     break;
                 }
                 if !std::mem::replace(&mut seen[n], true) {
@@ -848,10 +967,17 @@ fn push_literal(tokens: &mut Vec<Token>, words: &str) {
 }
 
 fn is_ident(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn describe_what(speaker: SpeakerFilter, phrases: &[String], regex: Option<&regex::Regex>, min_words: u32) -> String {
+fn describe_what(
+    speaker: SpeakerFilter,
+    phrases: &[String],
+    regex: Option<&regex::Regex>,
+    min_words: u32,
+) -> String {
     let who = match speaker {
         SpeakerFilter::Any => "anyone".to_string(),
         s => format!("the {}", s.as_str()),

@@ -7,7 +7,9 @@ mod model;
 pub(crate) mod phrase;
 
 pub use compile::compile;
-pub use model::{Condition, Criterion, Leaf, NamedCondition, Rubric, Section, SpeakerFilter, Window};
+pub use model::{
+    Condition, Criterion, Leaf, NamedCondition, Rubric, Section, SpeakerFilter, Window,
+};
 
 use crate::diag::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
@@ -47,7 +49,13 @@ impl Rubric {
     }
 
     /// The built-in default rubric with variable overrides.
-    pub fn builtin_default_with(overrides: &BTreeMap<String, Vec<String>>) -> Result<Rubric, Diagnostics> {
-        compile(DEFAULT_RUBRIC, Path::new("<built-in>/default.toml"), overrides)
+    pub fn builtin_default_with(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Rubric, Diagnostics> {
+        compile(
+            DEFAULT_RUBRIC,
+            Path::new("<built-in>/default.toml"),
+            overrides,
+        )
     }
 }

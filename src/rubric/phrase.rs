@@ -36,18 +36,129 @@ impl Slot {
 
 /// Words a `{name}` slot never stands for.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "again", "all", "am", "an", "and", "any", "are", "as", "at", "be", "been", "but",
-    "by", "calling", "can", "could", "did", "do", "does", "for", "from", "going", "good", "had",
-    "has", "have", "he", "hello", "her", "here", "hi", "him", "his", "how", "i", "i'm", "if", "in",
-    "is", "it", "it's", "just", "me", "may", "my", "no", "not", "now", "of", "oh", "ok", "okay",
-    "on", "or", "our", "please", "she", "so", "sorry", "that", "the", "their", "them", "then",
-    "there", "they", "this", "to", "today", "uh", "um", "us", "very", "was", "we", "well", "what",
-    "when", "where", "which", "who", "why", "will", "with", "would", "yes", "you", "your",
+    "a",
+    "about",
+    "again",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "but",
+    "by",
+    "calling",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "going",
+    "good",
+    "had",
+    "has",
+    "have",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "i'm",
+    "if",
+    "in",
+    "is",
+    "it",
+    "it's",
+    "just",
+    "me",
+    "may",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "oh",
+    "ok",
+    "okay",
+    "on",
+    "or",
+    "our",
+    "please",
+    "she",
+    "so",
+    "sorry",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "they",
+    "this",
+    "to",
+    "today",
+    "uh",
+    "um",
+    "us",
+    "very",
+    "was",
+    "we",
+    "well",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yes",
+    "you",
+    "your",
     // Words that follow "this is" or "I'm" far more often than a name does.
-    "absolutely", "actually", "afraid", "bad", "because", "correct", "definitely", "fine", "glad",
-    "great", "happy", "important", "impossible", "interesting", "kind", "looking", "possible",
-    "quite", "really", "regarding", "ridiculous", "right", "strange", "sure", "terrible", "true",
-    "trying", "unacceptable", "urgent", "weird", "wondering", "wrong",
+    "absolutely",
+    "actually",
+    "afraid",
+    "bad",
+    "because",
+    "correct",
+    "definitely",
+    "fine",
+    "glad",
+    "great",
+    "happy",
+    "important",
+    "impossible",
+    "interesting",
+    "kind",
+    "looking",
+    "possible",
+    "quite",
+    "really",
+    "regarding",
+    "ridiculous",
+    "right",
+    "strange",
+    "sure",
+    "terrible",
+    "true",
+    "trying",
+    "unacceptable",
+    "urgent",
+    "weird",
+    "wondering",
+    "wrong",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,12 +281,19 @@ impl PhraseMatcher {
 }
 
 /// Checks the tokens around the anchor; returns the whole phrase's byte range.
-fn verify(text: &str, phrase: &Phrase, anchor_start: usize, anchor_end: usize) -> Option<(usize, usize)> {
+fn verify(
+    text: &str,
+    phrase: &Phrase,
+    anchor_start: usize,
+    anchor_end: usize,
+) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut start = anchor_start;
     for token in phrase.tokens[..phrase.anchor].iter().rev() {
         // Only slots precede the anchor (it is the first literal).
-        let Token::Slot(slot) = token else { return None };
+        let Token::Slot(slot) = token else {
+            return None;
+        };
         if start < 2 || bytes[start - 1] != b' ' {
             return None;
         }
@@ -198,7 +316,8 @@ fn verify(text: &str, phrase: &Phrase, anchor_start: usize, anchor_end: usize) -
         match token {
             Token::Literal(lit) => {
                 let to = from + lit.len();
-                if !text[from..].starts_with(lit.as_str()) || (to < bytes.len() && !is_sep(bytes[to]))
+                if !text[from..].starts_with(lit.as_str())
+                    || (to < bytes.len() && !is_sep(bytes[to]))
                 {
                     return None;
                 }
@@ -252,10 +371,19 @@ mod tests {
         b.add(s, vec![lit("my name is"), Token::Slot(Slot::Name)]);
         b.add(s, vec![Token::Slot(Slot::Name), lit("speaking")]);
         let m = b.build().expect("builds");
-        assert_eq!(hits(&m, "hello my name is dana"), vec![(0, "my name is dana".into())]);
+        assert_eq!(
+            hits(&m, "hello my name is dana"),
+            vec![(0, "my name is dana".into())]
+        );
         assert!(hits(&m, "my name is not important").is_empty());
-        assert_eq!(hits(&m, "acme support sam speaking"), vec![(0, "sam speaking".into())]);
-        assert!(hits(&m, "my name is\nsam").is_empty(), "slots never cross sentences");
+        assert_eq!(
+            hits(&m, "acme support sam speaking"),
+            vec![(0, "sam speaking".into())]
+        );
+        assert!(
+            hits(&m, "my name is\nsam").is_empty(),
+            "slots never cross sentences"
+        );
     }
 
     #[test]

@@ -69,8 +69,13 @@ impl Doc {
             timed,
             ..Doc::default()
         };
-        doc.norm.text.reserve(t.segments.iter().map(|s| s.text.len() + 2).sum());
-        doc.norm.origin.reserve(doc.norm.text.capacity());
+        let capacity = t.segments.iter().map(|s| s.text.len() + 2).sum();
+        doc.norm.text.reserve(capacity);
+        doc.norm.origin.reserve(capacity);
+        doc.sentences.reserve(t.segments.len() * 2);
+        doc.sentence_starts.reserve(t.segments.len() * 2);
+        doc.segments.reserve(t.segments.len());
+        doc.view_turns.reserve(t.segments.len());
         let mut words_before = 0u32;
         let mut turn = 0usize;
         let mut prev: Option<Speaker> = None;
@@ -102,7 +107,10 @@ impl Doc {
                 if end == start {
                     continue;
                 }
-                let words = doc.norm.text[start as usize..].split(' ').count() as u32;
+                let words = 1 + doc.norm.text.as_bytes()[start as usize..]
+                    .iter()
+                    .filter(|&&b| b == b' ')
+                    .count() as u32;
                 words_before += words;
                 doc.sentence_starts.push(start);
                 doc.sentences.push(Sentence {
@@ -140,11 +148,18 @@ impl Doc {
 
     /// The sentence containing normalized byte `pos`.
     pub fn sentence_at(&self, pos: u32) -> usize {
-        self.sentence_starts.partition_point(|&s| s <= pos).saturating_sub(1)
+        self.sentence_starts
+            .partition_point(|&s| s <= pos)
+            .saturating_sub(1)
     }
 
     /// Maps a normalized byte range inside `sentence` to a byte range of the original segment text.
-    pub fn original_span(&self, t: &Transcript, sentence: usize, range: Range<u32>) -> Range<usize> {
+    pub fn original_span(
+        &self,
+        t: &Transcript,
+        sentence: usize,
+        range: Range<u32>,
+    ) -> Range<usize> {
         let seg_text = &t.segments[self.sentences[sentence].segment].text;
         let start = self.norm.origin[range.start as usize] as usize;
         let last = self.norm.origin[(range.end - 1) as usize] as usize;

@@ -68,7 +68,12 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn assemble(rubric: &Rubric, t: &Transcript, doc: &Doc, criteria: Vec<CriterionResult>) -> Scorecard {
+fn assemble(
+    rubric: &Rubric,
+    t: &Transcript,
+    doc: &Doc,
+    criteria: Vec<CriterionResult>,
+) -> Scorecard {
     let mut sections = Vec::with_capacity(rubric.sections.len());
     let (mut weighted, mut weights) = (0.0, 0.0);
     for (i, s) in rubric.sections.iter().enumerate() {
@@ -168,15 +173,27 @@ impl Eval<'_> {
                 } else {
                     a.why_false.join("; ")
                 };
-                evidence.push(Evidence::note(EvidenceKind::NotApplicable, format!("does not apply: {why}")));
+                evidence.push(Evidence::note(
+                    EvidenceKind::NotApplicable,
+                    format!("does not apply: {why}"),
+                ));
                 for f in a.found.iter().take(MAX_MATCH_EVIDENCE) {
-                    evidence.push(self.quote(t, f, EvidenceKind::NotApplicable, Some("this line makes it not apply")));
+                    evidence.push(self.quote(
+                        t,
+                        f,
+                        EvidenceKind::NotApplicable,
+                        Some("this line makes it not apply"),
+                    ));
                 }
                 Outcome::Na
             }
             _ => {
                 let v = self.eval(&c.condition);
-                let outcome = if v.truth { Outcome::Pass } else { Outcome::Fail };
+                let outcome = if v.truth {
+                    Outcome::Pass
+                } else {
+                    Outcome::Fail
+                };
                 for f in v.found.iter().take(MAX_MATCH_EVIDENCE) {
                     evidence.push(self.quote(t, f, EvidenceKind::Match, None));
                 }
@@ -196,7 +213,8 @@ impl Eval<'_> {
                             end: self.doc.sentences[s as usize].norm.end,
                             unverified: false,
                         };
-                        let mut e = self.quote(t, &f, EvidenceKind::Context, Some("where it was expected"));
+                        let mut e =
+                            self.quote(t, &f, EvidenceKind::Context, Some("where it was expected"));
                         e.matched = None;
                         e.span = None;
                         evidence.push(e);
@@ -205,7 +223,12 @@ impl Eval<'_> {
                 if let Some(a) = &applies
                     && let Some(f) = a.found.first()
                 {
-                    evidence.push(self.quote(t, f, EvidenceKind::Match, Some("applies because of this line")));
+                    evidence.push(self.quote(
+                        t,
+                        f,
+                        EvidenceKind::Match,
+                        Some("applies because of this line"),
+                    ));
                 }
                 outcome
             }
@@ -224,7 +247,11 @@ impl Eval<'_> {
             points,
             max_points,
             evidence,
-            coaching: if outcome == Outcome::Fail { c.coaching.clone() } else { None },
+            coaching: if outcome == Outcome::Fail {
+                c.coaching.clone()
+            } else {
+                None
+            },
         }
     }
 
@@ -233,8 +260,13 @@ impl Eval<'_> {
         let seg = &t.segments[sentence.segment];
         let info = &self.doc.segments[sentence.segment];
         let quote = &seg.text[sentence.orig.clone()];
-        let orig = self.doc.original_span(t, f.sentence as usize, f.start..f.end);
-        let span = [orig.start - sentence.orig.start, orig.end - sentence.orig.start];
+        let orig = self
+            .doc
+            .original_span(t, f.sentence as usize, f.start..f.end);
+        let span = [
+            orig.start - sentence.orig.start,
+            orig.end - sentence.orig.start,
+        ];
         Evidence {
             kind,
             note: note.map(str::to_string),
@@ -311,9 +343,8 @@ impl Eval<'_> {
             || w.last_turns.is_some_and(|n| turn + n as usize > total)
             || w.first_seconds.is_some_and(|x| seg.start < x)
             || w.last_seconds.is_some_and(|x| seg.end > d - x)
-            || w.percent.is_some_and(|(lo, hi)| {
-                seg.start <= hi / 100.0 * d && seg.end >= lo / 100.0 * d
-            })
+            || w.percent
+                .is_some_and(|(lo, hi)| seg.start <= hi / 100.0 * d && seg.end >= lo / 100.0 * d)
     }
 
     fn leaf(&mut self, l: &Leaf) -> Verdict {
@@ -381,13 +412,19 @@ impl Eval<'_> {
         let truth = count >= l.min_count && l.max_count.is_none_or(|m| count <= m);
         let mut place = l.where_.clone();
         if let Some(i) = l.after {
-            place.push_str(&format!(", after {}", self.rubric.named[i].name.replace('_', " ")));
+            place.push_str(&format!(
+                ", after {}",
+                self.rubric.named[i].name.replace('_', " ")
+            ));
             if after == Some(None) {
                 place.push_str(" (which never happens)");
             }
         }
         if let Some(i) = l.before {
-            place.push_str(&format!(", before {}", self.rubric.named[i].name.replace('_', " ")));
+            place.push_str(&format!(
+                ", before {}",
+                self.rubric.named[i].name.replace('_', " ")
+            ));
         }
         if !doc.timed
             && (l.window.first_seconds.is_some()
@@ -399,9 +436,15 @@ impl Eval<'_> {
         let note = if count == 0 {
             format!("no match for {} {place}", l.what)
         } else if count < l.min_count {
-            format!("found {count} of the {} required: {} {place}", l.min_count, l.what)
+            format!(
+                "found {count} of the {} required: {} {place}",
+                l.min_count, l.what
+            )
         } else if let Some(max) = l.max_count.filter(|&m| count > m) {
-            format!("found {count}, more than the {max} allowed: {} {place}", l.what)
+            format!(
+                "found {count}, more than the {max} allowed: {} {place}",
+                l.what
+            )
         } else {
             format!("found {} {place}", l.what)
         };

@@ -56,20 +56,33 @@ fn outcome(r: &Rubric, t: &Transcript) -> Outcome {
 
 fn default_outcome(t: &Transcript, id: &str) -> Outcome {
     let card = score(&Rubric::builtin_default(), t);
-    card.criterion(id).map(|c| c.outcome).unwrap_or_else(|| panic!("no {id}"))
+    card.criterion(id)
+        .map(|c| c.outcome)
+        .unwrap_or_else(|| panic!("no {id}"))
 }
 
 #[test]
 fn phrases_ignore_case_punctuation_and_spacing() {
     let r = rubric(r#"phrases = ["thank you, for calling"]"#, "");
-    assert_eq!(outcome(&r, &call(&[("A", "Thank you   for CALLING!")])), Outcome::Pass);
-    assert_eq!(outcome(&r, &call(&[("A", "thank you forcalling")])), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &call(&[("A", "Thank you   for CALLING!")])),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&r, &call(&[("A", "thank you forcalling")])),
+        Outcome::Fail
+    );
 }
 
 #[test]
 fn pass_evidence_quotes_sentence_and_span() {
     let r = rubric(r#"phrases = ["my name is {name}"]"#, "");
-    let t = timed(&[("A", 1.0, 4.0, "Hello there. My name is Dana, how can I help?")]);
+    let t = timed(&[(
+        "A",
+        1.0,
+        4.0,
+        "Hello there. My name is Dana, how can I help?",
+    )]);
     let card = score(&r, &t);
     let e = &card.criteria[0].evidence[0];
     assert_eq!(e.kind, EvidenceKind::Match);
@@ -87,9 +100,18 @@ fn slots_and_variables() {
         r#"[variables]
 company = ["Acme", "Acme Bank"]"#,
     );
-    assert_eq!(outcome(&r, &call(&[("A", "You’ve reached Acme Bank.")])), Outcome::Pass);
-    assert_eq!(outcome(&r, &call(&[("A", "you've reached the wrong place")])), Outcome::Fail);
-    assert_eq!(outcome(&r, &call(&[("A", "Billing, Sam speaking")])), Outcome::Pass);
+    assert_eq!(
+        outcome(&r, &call(&[("A", "You’ve reached Acme Bank.")])),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&r, &call(&[("A", "you've reached the wrong place")])),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&r, &call(&[("A", "Billing, Sam speaking")])),
+        Outcome::Pass
+    );
     assert_eq!(outcome(&r, &call(&[("A", "I am speaking")])), Outcome::Fail);
 }
 
@@ -99,21 +121,33 @@ fn variable_overrides_replace_definitions() {
     let mut o = BTreeMap::new();
     o.insert("company".to_string(), vec!["Globex".to_string()]);
     let r = compile(src, Path::new("t.toml"), &o).expect("compiles");
-    assert_eq!(outcome(&r, &call(&[("A", "Welcome to Globex")])), Outcome::Pass);
-    assert_eq!(outcome(&r, &call(&[("A", "Welcome to Acme")])), Outcome::Fail);
+    assert_eq!(
+        outcome(&r, &call(&[("A", "Welcome to Globex")])),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&r, &call(&[("A", "Welcome to Acme")])),
+        Outcome::Fail
+    );
 }
 
 #[test]
 fn regex_runs_on_normalized_text() {
     let r = rubric(r#"regex = "\\bcase (number )?\\d{4,}""#, "");
-    assert_eq!(outcome(&r, &call(&[("A", "Your CASE number: 123456.")])), Outcome::Pass);
+    assert_eq!(
+        outcome(&r, &call(&[("A", "Your CASE number: 123456.")])),
+        Outcome::Pass
+    );
     assert_eq!(outcome(&r, &call(&[("A", "case 12")])), Outcome::Fail);
 }
 
 #[test]
 fn speaker_filter_and_unknown_speech_is_unverified() {
-    let r = rubric(r#"speaker = "agent"
-phrases = ["hello"]"#, "");
+    let r = rubric(
+        r#"speaker = "agent"
+phrases = ["hello"]"#,
+        "",
+    );
     assert_eq!(outcome(&r, &call(&[("C", "hello")])), Outcome::Fail);
     let card = score(&r, &call(&[("U", "hello")]));
     assert_eq!(card.criteria[0].outcome, Outcome::Pass);
@@ -133,35 +167,75 @@ fn windows_by_seconds_turns_and_percent() {
         ("A", 40.0, 60.0, "hello again"),
     ]);
     let first = |w: &str, p: &str| {
-        rubric(&format!("speaker = \"agent\"\nwindow = {w}\nphrases = [\"{p}\"]"), "")
+        rubric(
+            &format!("speaker = \"agent\"\nwindow = {w}\nphrases = [\"{p}\"]"),
+            "",
+        )
     };
-    assert_eq!(outcome(&first("{ first_seconds = 8 }", "good morning"), &t), Outcome::Pass);
-    assert_eq!(outcome(&first("{ first_seconds = 8 }", "one moment"), &t), Outcome::Fail);
-    assert_eq!(outcome(&first("{ first_turns = 2 }", "one moment"), &t), Outcome::Pass);
-    // Union: first 1 turn or first 15 s reaches the second agent turn by time.
     assert_eq!(
-        outcome(&first("{ first_turns = 1, first_seconds = 15 }", "one moment"), &t),
+        outcome(&first("{ first_seconds = 8 }", "good morning"), &t),
         Outcome::Pass
     );
-    assert_eq!(outcome(&first("{ last_turns = 1 }", "hello again"), &t), Outcome::Pass);
-    assert_eq!(outcome(&first("{ last_turns = 1 }", "one moment"), &t), Outcome::Fail);
-    assert_eq!(outcome(&first("{ last_seconds = 10 }", "hello again"), &t), Outcome::Pass);
-    assert_eq!(outcome(&first("{ percent = [50, 100] }", "one moment"), &t), Outcome::Fail);
-    assert_eq!(outcome(&first("{ percent = [10, 40] }", "one moment"), &t), Outcome::Pass);
+    assert_eq!(
+        outcome(&first("{ first_seconds = 8 }", "one moment"), &t),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&first("{ first_turns = 2 }", "one moment"), &t),
+        Outcome::Pass
+    );
+    // Union: first 1 turn or first 15 s reaches the second agent turn by time.
+    assert_eq!(
+        outcome(
+            &first("{ first_turns = 1, first_seconds = 15 }", "one moment"),
+            &t
+        ),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&first("{ last_turns = 1 }", "hello again"), &t),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&first("{ last_turns = 1 }", "one moment"), &t),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&first("{ last_seconds = 10 }", "hello again"), &t),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&first("{ percent = [50, 100] }", "one moment"), &t),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&first("{ percent = [10, 40] }", "one moment"), &t),
+        Outcome::Pass
+    );
 }
 
 #[test]
 fn untimed_windows_use_positions_and_say_so() {
-    let r = rubric(r#"window = { first_seconds = 2 }
-phrases = ["late phrase"]"#, "");
+    let r = rubric(
+        r#"window = { first_seconds = 2 }
+phrases = ["late phrase"]"#,
+        "",
+    );
     let words = "word ".repeat(20);
     let t = call(&[("A", words.as_str()), ("A", "late phrase")]);
     let card = score(&r, &t);
     assert_eq!(card.criteria[0].outcome, Outcome::Fail);
     assert!(!card.timed);
-    let note = card.criteria[0].evidence[0].note.clone().unwrap_or_default();
+    let note = card.criteria[0].evidence[0]
+        .note
+        .clone()
+        .unwrap_or_default();
     assert!(note.contains("the transcript has no times"), "{note}");
-    assert!(score(&r, &call(&[("A", "late phrase")])).criteria[0].evidence[0].start.is_none());
+    assert!(
+        score(&r, &call(&[("A", "late phrase")])).criteria[0].evidence[0]
+            .start
+            .is_none()
+    );
 }
 
 #[test]
@@ -169,56 +243,114 @@ fn order_after_and_before_named_conditions() {
     let extra = r#"[conditions.problem]
 speaker = "customer"
 phrases = ["broken"]"#;
-    let after = rubric(r#"speaker = "agent"
+    let after = rubric(
+        r#"speaker = "agent"
 after = "problem"
-phrases = ["sorry"]"#, extra);
-    assert_eq!(outcome(&after, &call(&[("A", "sorry"), ("C", "it's broken")])), Outcome::Fail);
-    assert_eq!(outcome(&after, &call(&[("C", "it's broken"), ("A", "sorry")])), Outcome::Pass);
+phrases = ["sorry"]"#,
+        extra,
+    );
+    assert_eq!(
+        outcome(&after, &call(&[("A", "sorry"), ("C", "it's broken")])),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&after, &call(&[("C", "it's broken"), ("A", "sorry")])),
+        Outcome::Pass
+    );
     let card = score(&after, &call(&[("A", "sorry")]));
-    let note = card.criteria[0].evidence[0].note.clone().unwrap_or_default();
-    assert!(note.contains("after problem (which never happens)"), "{note}");
-    let before = rubric(r#"speaker = "agent"
+    let note = card.criteria[0].evidence[0]
+        .note
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        note.contains("after problem (which never happens)"),
+        "{note}"
+    );
+    let before = rubric(
+        r#"speaker = "agent"
 before = "problem"
-phrases = ["hello"]"#, extra);
-    assert_eq!(outcome(&before, &call(&[("A", "hello"), ("C", "broken")])), Outcome::Pass);
-    assert_eq!(outcome(&before, &call(&[("C", "broken"), ("A", "hello")])), Outcome::Fail);
+phrases = ["hello"]"#,
+        extra,
+    );
+    assert_eq!(
+        outcome(&before, &call(&[("A", "hello"), ("C", "broken")])),
+        Outcome::Pass
+    );
+    assert_eq!(
+        outcome(&before, &call(&[("C", "broken"), ("A", "hello")])),
+        Outcome::Fail
+    );
 }
 
 #[test]
 fn counts_at_least_and_at_most() {
-    let min2 = rubric(r#"count = { min = 2 }
-phrases = ["please", "thank you"]"#, "");
-    assert_eq!(outcome(&min2, &call(&[("A", "thank you so much")])), Outcome::Fail);
-    assert_eq!(outcome(&min2, &call(&[("A", "please hold. Thank you!")])), Outcome::Pass);
-    let max1 = rubric(r#"count = { max = 1 }
-phrases = ["um"]"#, "");
+    let min2 = rubric(
+        r#"count = { min = 2 }
+phrases = ["please", "thank you"]"#,
+        "",
+    );
+    assert_eq!(
+        outcome(&min2, &call(&[("A", "thank you so much")])),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(&min2, &call(&[("A", "please hold. Thank you!")])),
+        Outcome::Pass
+    );
+    let max1 = rubric(
+        r#"count = { max = 1 }
+phrases = ["um"]"#,
+        "",
+    );
     assert_eq!(outcome(&max1, &call(&[("A", "um ok")])), Outcome::Pass);
     let card = score(&max1, &call(&[("A", "um, um, ok")]));
     assert_eq!(card.criteria[0].outcome, Outcome::Fail);
-    assert_eq!(card.criteria[0].evidence.len(), 3, "two quotes and the note");
+    assert_eq!(
+        card.criteria[0].evidence.len(),
+        3,
+        "two quotes and the note"
+    );
 }
 
 #[test]
 fn overlapping_phrases_count_once() {
-    let r = rubric(r#"count = { min = 2 }
-phrases = ["my pleasure", "pleasure"]"#, "");
+    let r = rubric(
+        r#"count = { min = 2 }
+phrases = ["my pleasure", "pleasure"]"#,
+        "",
+    );
     assert_eq!(outcome(&r, &call(&[("A", "my pleasure")])), Outcome::Fail);
 }
 
 #[test]
 fn unless_cancels_only_its_own_sentence() {
-    let r = rubric(r#"phrases = ["sorry"]
-unless = ["repeat that"]"#, "");
-    assert_eq!(outcome(&r, &call(&[("A", "Sorry, could you repeat that?")])), Outcome::Fail);
+    let r = rubric(
+        r#"phrases = ["sorry"]
+unless = ["repeat that"]"#,
+        "",
+    );
     assert_eq!(
-        outcome(&r, &call(&[("A", "Sorry, could you repeat that? I'm so sorry about the delay.")])),
+        outcome(&r, &call(&[("A", "Sorry, could you repeat that?")])),
+        Outcome::Fail
+    );
+    assert_eq!(
+        outcome(
+            &r,
+            &call(&[(
+                "A",
+                "Sorry, could you repeat that? I'm so sorry about the delay."
+            )])
+        ),
         Outcome::Pass
     );
 }
 
 #[test]
 fn combinators_all_any_not() {
-    let r = rubric(r#"all = [ { phrases = ["a1"] }, { any = [ { phrases = ["b1"] }, { not = { phrases = ["c1"] } } ] } ]"#, "");
+    let r = rubric(
+        r#"all = [ { phrases = ["a1"] }, { any = [ { phrases = ["b1"] }, { not = { phrases = ["c1"] } } ] } ]"#,
+        "",
+    );
     assert_eq!(outcome(&r, &call(&[("A", "a1 b1 c1")])), Outcome::Pass);
     assert_eq!(outcome(&r, &call(&[("A", "a1")])), Outcome::Pass);
     assert_eq!(outcome(&r, &call(&[("A", "a1 c1")])), Outcome::Fail);
@@ -233,7 +365,13 @@ fn applies_when_false_gives_na_with_reason() {
     let c = &card.criteria[0];
     assert_eq!((c.outcome, c.points, c.max_points), (Outcome::Na, 0.0, 0.0));
     assert_eq!(c.evidence[0].kind, EvidenceKind::NotApplicable);
-    assert!(c.evidence[0].note.as_deref().unwrap_or("").starts_with("does not apply: no match for the customer"));
+    assert!(
+        c.evidence[0]
+            .note
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("does not apply: no match for the customer")
+    );
 }
 
 #[test]
@@ -286,20 +424,37 @@ fn critical_failure_zeroes_the_score_with_reason() {
     let card = score(
         &Rubric::builtin_default(),
         &timed(&[
-            ("A", 0.0, 4.0, "Hello, thank you for calling Acme, my name is Sam, how can I help?"),
+            (
+                "A",
+                0.0,
+                4.0,
+                "Hello, thank you for calling Acme, my name is Sam, how can I help?",
+            ),
             ("C", 4.0, 8.0, "My bill is wrong again and I'm furious."),
-            ("A", 65.0, 70.0, "Calm down, please. I've corrected the bill, thank you."),
+            (
+                "A",
+                65.0,
+                70.0,
+                "Calm down, please. I've corrected the bill, thank you.",
+            ),
         ]),
     );
     assert!(card.auto_failed);
     assert_eq!(card.score, 0.0);
     assert!(!card.passed);
-    assert_eq!(card.auto_fail_reasons, vec!["professionalism.respect failed: \"Calm down\" at 01:05"]);
+    assert_eq!(
+        card.auto_fail_reasons,
+        vec!["professionalism.respect failed: \"Calm down\" at 01:05"]
+    );
 }
 
 #[test]
 fn same_input_gives_byte_identical_output() {
-    let t = call(&[("A", "hello, my name is Sam"), ("C", "my card was stolen"), ("A", "I'm so sorry to hear that")]);
+    let t = call(&[
+        ("A", "hello, my name is Sam"),
+        ("C", "my card was stolen"),
+        ("A", "I'm so sorry to hear that"),
+    ]);
     let r = Rubric::builtin_default();
     let a = serde_json::to_string(&score(&r, &t)).expect("json");
     let b = serde_json::to_string(&score(&Rubric::builtin_default(), &t)).expect("json");
@@ -310,73 +465,151 @@ fn same_input_gives_byte_identical_output() {
 
 #[test]
 fn trap_refusing_to_apologise_is_not_an_apology() {
-    let t = call(&[("C", "You charged me twice, this is ridiculous."), ("A", "I'm not going to apologise for the bank's rules.")]);
+    let t = call(&[
+        ("C", "You charged me twice, this is ridiculous."),
+        ("A", "I'm not going to apologise for the bank's rules."),
+    ]);
     assert_eq!(default_outcome(&t, "empathy.acknowledge"), Outcome::Fail);
 }
 
 #[test]
 fn trap_sorry_for_not_hearing_is_not_empathy() {
-    for line in ["Sorry, could you repeat that?", "sorry I didn't catch that", "sorry can you say that again"] {
+    for line in [
+        "Sorry, could you repeat that?",
+        "sorry I didn't catch that",
+        "sorry can you say that again",
+    ] {
         let t = call(&[("C", "My package never arrived."), ("A", line)]);
-        assert_eq!(default_outcome(&t, "empathy.acknowledge"), Outcome::Fail, "{line}");
+        assert_eq!(
+            default_outcome(&t, "empathy.acknowledge"),
+            Outcome::Fail,
+            "{line}"
+        );
     }
-    let t = call(&[("C", "My package never arrived."), ("A", "Sorry, I didn't catch that. Oh no, I'm sorry it hasn't arrived.")]);
+    let t = call(&[
+        ("C", "My package never arrived."),
+        (
+            "A",
+            "Sorry, I didn't catch that. Oh no, I'm sorry it hasn't arrived.",
+        ),
+    ]);
     assert_eq!(default_outcome(&t, "empathy.acknowledge"), Outcome::Pass);
 }
 
 #[test]
 fn trap_asking_for_more_account_details_is_not_offering_help() {
-    let t = call(&[("A", "Hi"), ("C", "My card is lost"), ("A", "Do you have anything else on the account?"), ("C", "No."), ("A", "Thanks, bye.")]);
-    assert_eq!(default_outcome(&t, "resolution.anything_else"), Outcome::Fail);
-    let t = call(&[("A", "Hi"), ("C", "My card is lost"), ("A", "Done. Is there anything else I can help you with?"), ("C", "No."), ("A", "Thanks, bye.")]);
-    assert_eq!(default_outcome(&t, "resolution.anything_else"), Outcome::Pass);
+    let t = call(&[
+        ("A", "Hi"),
+        ("C", "My card is lost"),
+        ("A", "Do you have anything else on the account?"),
+        ("C", "No."),
+        ("A", "Thanks, bye."),
+    ]);
+    assert_eq!(
+        default_outcome(&t, "resolution.anything_else"),
+        Outcome::Fail
+    );
+    let t = call(&[
+        ("A", "Hi"),
+        ("C", "My card is lost"),
+        ("A", "Done. Is there anything else I can help you with?"),
+        ("C", "No."),
+        ("A", "Thanks, bye."),
+    ]);
+    assert_eq!(
+        default_outcome(&t, "resolution.anything_else"),
+        Outcome::Pass
+    );
 }
 
 #[test]
 fn trap_customer_thanking_for_the_call_is_not_the_agent_greeting() {
-    let t = call(&[("C", "Hi, thank you for calling me back."), ("A", "Can I get your account number?")]);
+    let t = call(&[
+        ("C", "Hi, thank you for calling me back."),
+        ("A", "Can I get your account number?"),
+    ]);
     assert_eq!(default_outcome(&t, "greeting.salutation"), Outcome::Fail);
 }
 
 #[test]
 fn offer_help_fails_when_agent_asks_for_details_and_is_na_when_request_came_first() {
-    let t = call(&[("A", "Hello, Acme billing. Account number?"), ("C", "12345")]);
+    let t = call(&[
+        ("A", "Hello, Acme billing. Account number?"),
+        ("C", "12345"),
+    ]);
     assert_eq!(default_outcome(&t, "greeting.offer_help"), Outcome::Fail);
-    let t = call(&[("C", "Hi, I need to change my flight to Friday please"), ("A", "Hi! Sure, let me look.")]);
+    let t = call(&[
+        ("C", "Hi, I need to change my flight to Friday please"),
+        ("A", "Hi! Sure, let me look."),
+    ]);
     assert_eq!(default_outcome(&t, "greeting.offer_help"), Outcome::Na);
-    let t = call(&[("C", "hello?"), ("A", "hello this is acme how can i help you today")]);
+    let t = call(&[
+        ("C", "hello?"),
+        ("A", "hello this is acme how can i help you today"),
+    ]);
     assert_eq!(default_outcome(&t, "greeting.offer_help"), Outcome::Pass);
 }
 
 #[test]
 fn empathy_is_na_for_a_plain_request() {
-    let t = call(&[("A", "Hello, how can I help?"), ("C", "What's my balance?"), ("A", "Your balance is $40.")]);
+    let t = call(&[
+        ("A", "Hello, how can I help?"),
+        ("C", "What's my balance?"),
+        ("A", "Your balance is $40."),
+    ]);
     assert_eq!(default_outcome(&t, "empathy.acknowledge"), Outcome::Na);
 }
 
 #[test]
 fn closing_is_na_when_the_customer_left_first() {
-    let t = call(&[("A", "Hello, how can I help?"), ("C", "Forget it, I have to go. Bye.")]);
+    let t = call(&[
+        ("A", "Hello, how can I help?"),
+        ("C", "Forget it, I have to go. Bye."),
+    ]);
     assert_eq!(default_outcome(&t, "resolution.closing"), Outcome::Na);
-    let t = call(&[("A", "Hello, how can I help?"), ("C", "Bye."), ("A", "Okay.")]);
+    let t = call(&[
+        ("A", "Hello, how can I help?"),
+        ("C", "Bye."),
+        ("A", "Okay."),
+    ]);
     assert_eq!(default_outcome(&t, "resolution.closing"), Outcome::Fail);
-    let t = call(&[("A", "Your card is on its way. Thanks for calling, take care!"), ("C", "Bye.")]);
+    let t = call(&[
+        (
+            "A",
+            "Your card is on its way. Thanks for calling, take care!",
+        ),
+        ("C", "Bye."),
+    ]);
     assert_eq!(default_outcome(&t, "resolution.closing"), Outcome::Pass);
 }
 
 #[test]
 fn speech_recognizer_style_call_scores_full_marks() {
     let t = call(&[
-        ("A", "uh hi thank you for calling harper valley bank this is john how can i help you"),
+        (
+            "A",
+            "uh hi thank you for calling harper valley bank this is john how can i help you",
+        ),
         ("C", "hi um my debit card got stolen yesterday"),
-        ("A", "oh no im so sorry to hear that um please give me a moment"),
-        ("A", "okay so ive blocked the old card and a new card will arrive in five business days"),
+        (
+            "A",
+            "oh no im so sorry to hear that um please give me a moment",
+        ),
+        (
+            "A",
+            "okay so ive blocked the old card and a new card will arrive in five business days",
+        ),
         ("A", "is there anything else i can help you with"),
         ("C", "no thats all thanks"),
         ("A", "thanks for calling have a great day"),
     ]);
     let card = score(&Rubric::builtin_default(), &t);
-    let failed: Vec<&str> = card.criteria.iter().filter(|c| c.outcome != Outcome::Pass).map(|c| c.id.as_str()).collect();
+    let failed: Vec<&str> = card
+        .criteria
+        .iter()
+        .filter(|c| c.outcome != Outcome::Pass)
+        .map(|c| c.id.as_str())
+        .collect();
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(card.score, 100.0);
 }

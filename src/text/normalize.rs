@@ -27,39 +27,58 @@ fn is_apostrophe(c: char) -> bool {
 /// Appends the normalized form of `input` to `out`; `base` is added to every origin offset.
 /// A separating space is inserted before the first word when `out` does not already end in one.
 pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
+    let bytes = input.as_bytes();
+    out.text.reserve(bytes.len());
+    out.origin.reserve(bytes.len());
     let mut pending_space = !out.text.is_empty() && !out.text.ends_with([' ', '\n']);
     let mut prev_word_char = false;
-    let mut chars = input.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let word_char = c.is_alphanumeric();
-        let keep_apostrophe = is_apostrophe(c)
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: one byte in, at most one byte out.
+        let (c, len) = if b.is_ascii() {
+            (b as char, 1)
+        } else {
+            let c = input[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        };
+        let word_char = if b.is_ascii() {
+            b.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        let keep_apostrophe = !word_char
             && prev_word_char
-            && chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+            && is_apostrophe(c)
+            && input[i + len..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
         if word_char || keep_apostrophe {
+            let at = base + i as u32;
             if pending_space {
                 out.text.push(' ');
-                out.origin.push(base + i as u32);
+                out.origin.push(at);
                 pending_space = false;
             }
             if keep_apostrophe {
                 out.text.push('\'');
-                out.origin.push(base + i as u32);
-            } else if c.is_ascii() {
-                out.text.push(c.to_ascii_lowercase());
-                out.origin.push(base + i as u32);
+                out.origin.push(at);
+            } else if b.is_ascii() {
+                out.text.push(b.to_ascii_lowercase() as char);
+                out.origin.push(at);
             } else {
                 for l in c.to_lowercase() {
                     out.text.push(l);
-                    out.origin.extend(std::iter::repeat_n(base + i as u32, l.len_utf8()));
+                    out.origin.extend(std::iter::repeat_n(at, l.len_utf8()));
                 }
             }
             prev_word_char = true;
         } else {
-            if prev_word_char {
-                pending_space = true;
-            }
+            pending_space |= prev_word_char;
             prev_word_char = false;
         }
+        i += len;
     }
 }
 
@@ -67,19 +86,25 @@ pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
 /// Returns the byte ranges of the trimmed sentences; commas do not split.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = 0;
     let bytes = text.as_bytes();
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let end_here = match c {
-            '\n' | '\r' => true,
-            '.' | '!' | '?' | '…' => iter.peek().is_none_or(|&(_, n)| n.is_whitespace()),
-            _ => false,
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_end, len) = match b {
+            b'\n' | b'\r' => (true, 1),
+            b'.' | b'!' | b'?' => (bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()), 1),
+            // U+2026 HORIZONTAL ELLIPSIS
+            0xE2 if bytes[i..].starts_with("\u{2026}".as_bytes()) => {
+                (bytes.get(i + 3).is_none_or(|n| n.is_ascii_whitespace()), 3)
+            }
+            _ => (false, 1),
         };
-        if end_here {
-            push_trimmed(text, start..i + c.len_utf8(), &mut out);
-            start = i + c.len_utf8();
+        if is_end {
+            push_trimmed(text, start..i + len, &mut out);
+            start = i + len;
         }
+        i += len;
     }
     if start < bytes.len() {
         push_trimmed(text, start..bytes.len(), &mut out);
@@ -103,8 +128,14 @@ mod tests {
 
     #[test]
     fn drops_punctuation_and_case() {
-        assert_eq!(normalize("Thank you,  for CALLING!"), "thank you for calling");
-        assert_eq!(normalize("You’ve reached Acme's desk"), "you've reached acme's desk");
+        assert_eq!(
+            normalize("Thank you,  for CALLING!"),
+            "thank you for calling"
+        );
+        assert_eq!(
+            normalize("You’ve reached Acme's desk"),
+            "you've reached acme's desk"
+        );
         assert_eq!(normalize("'quoted' -- well..."), "quoted well");
         assert_eq!(normalize("e-mail 4111-1111"), "e mail 4111 1111");
     }

@@ -366,17 +366,17 @@ mod tests {
     #[test]
     fn errors_name_file_and_place() {
         let e = parse(r#"{"turns":[{"speaker":"agent","text":"hi"},{"speaker":"agent","start":"x","text":"a"}]}"#)
-            .expect_err("must fail")
+            .unwrap_err()
             .to_string();
         assert_eq!(
             e,
             "calls/c-17.json: turns[1].start: expected a number of seconds"
         );
         let e = parse("{\"turns\": [\n  {\"text\": }]}")
-            .expect_err("must fail")
+            .unwrap_err()
             .to_string();
         assert_eq!(e, "calls/c-17.json:2:12: invalid JSON: expected value");
-        let e = parse("hello there").expect_err("must fail").to_string();
+        let e = parse("hello there").unwrap_err().to_string();
         assert_eq!(
             e,
             "calls/c-17.json: line 1: expected a speaker prefix such as `Agent:` or `Customer:`, found \"hello there\""
