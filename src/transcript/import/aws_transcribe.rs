@@ -321,3 +321,74 @@ fn read_item(
         label,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(start: &str, end: &str, content: &str) -> String {
+        format!(
+            r#"{{"start_time":"{start}","end_time":"{end}","alternatives":[{{"confidence":"1.0","content":"{content}"}}],"type":"pronunciation"}}"#
+        )
+    }
+
+    fn parse_str(json: &str, options: &ImportOptions) -> Transcript {
+        let value: Value = serde_json::from_str(json).expect("test JSON");
+        parse(&value, Path::new("t.json"), options).expect("parses")
+    }
+
+    #[test]
+    fn labels_only_in_channel_labels_are_found_by_start_time() {
+        let json = format!(
+            r#"{{"results":{{"channel_labels":{{"number_of_channels":2,"channels":[
+                {{"channel_label":"ch_0","items":[{{"start_time":"0.1","end_time":"0.4"}}]}},
+                {{"channel_label":"ch_1","items":[{{"start_time":"1.0","end_time":"1.3"}}]}}]}},
+              "items":[{},{},{{"type":"punctuation","alternatives":[{{"content":"?"}}]}}]}}}}"#,
+            word("1.0", "1.3", "yes"),
+            word("0.1", "0.4", "hello"),
+        );
+        let t = parse_str(&json, &ImportOptions::default());
+        let got: Vec<(Speaker, &str, Option<u16>)> = t
+            .segments
+            .iter()
+            .map(|s| (s.speaker, s.text.as_str(), s.channel))
+            .collect();
+        // Time order, and the punctuation stays with "hello", the word before it in the file.
+        assert_eq!(
+            got,
+            [
+                (Speaker::Agent, "hello?", Some(0)),
+                (Speaker::Customer, "yes", Some(1))
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_only_in_speaker_labels_are_found_by_start_time() {
+        let json = format!(
+            r#"{{"results":{{"speaker_labels":{{"speakers":2,"segments":[
+                {{"start_time":"0.1","end_time":"0.9","speaker_label":"spk_0","items":[
+                    {{"start_time":"0.1","end_time":"0.4","speaker_label":"spk_0"}},
+                    {{"start_time":"0.5","end_time":"0.9","speaker_label":"spk_0"}}]}},
+                {{"start_time":"1.0","end_time":"1.3","speaker_label":"spk_1","items":[
+                    {{"start_time":"1.0","end_time":"1.3","speaker_label":"spk_1"}}]}}]}},
+              "items":[{},{},{}]}}}}"#,
+            word("0.1", "0.4", "good"),
+            word("0.5", "0.9", "morning"),
+            word("1.0", "1.3", "hi"),
+        );
+        let options = ImportOptions {
+            agent_channel: crate::transcript::import::AgentChannel::Left,
+            agent_speaker: Some("spk_0".into()),
+        };
+        let t = parse_str(&json, &options);
+        assert_eq!(t.segments.len(), 2);
+        assert_eq!(t.segments[0].text, "good morning");
+        assert_eq!(t.segments[0].speaker, Speaker::Agent);
+        assert_eq!(
+            (t.segments[0].start, t.segments[0].end),
+            (Some(0.1), Some(0.9))
+        );
+        assert_eq!(t.segments[1].speaker, Speaker::Customer);
+    }
+}

@@ -101,3 +101,43 @@ fn payload_line(line: &str, options: &ImportOptions) -> (Option<Voice>, String) 
     let (voice, rest) = cues::split_prefix(&cleaned, options);
     (voice, rest.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::model::Speaker;
+
+    #[test]
+    fn voices_with_classes_and_several_voices_in_one_cue() {
+        let text = "WEBVTT\r\n\r\nSTYLE\r\n::cue { color: red }\r\n\r\n00:01.000 --> 00:03.000\r\n<v.loud Agent>Hello <b>there</b></v>\r\n<v Customer>Hi &amp; bye\r\n";
+        let t = parse(text, Path::new("c.vtt"), &ImportOptions::default()).expect("parses");
+        let got: Vec<(Speaker, &str, Option<f64>)> = t
+            .segments
+            .iter()
+            .map(|s| (s.speaker, s.text.as_str(), s.start))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Speaker::Agent, "Hello there", Some(1.0)),
+                (Speaker::Customer, "Hi & bye", Some(1.0))
+            ]
+        );
+    }
+
+    #[test]
+    fn unlabeled_cues_are_unknown_speech_and_named_voices_follow_agent_speaker() {
+        let text =
+            "WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n\n00:02.000 --> 00:03.000\n<v Dana>hi</v>\n";
+        let t = parse(text, Path::new("c.vtt"), &ImportOptions::default()).expect("parses");
+        assert_eq!(t.segments[0].speaker, Speaker::Unknown);
+        assert_eq!(t.segments[1].speaker, Speaker::Unknown);
+        let dana = ImportOptions {
+            agent_speaker: Some("Dana".into()),
+            ..ImportOptions::default()
+        };
+        let t = parse(text, Path::new("c.vtt"), &dana).expect("parses");
+        assert_eq!(t.segments[1].speaker, Speaker::Agent);
+        assert_eq!(t.segments[0].speaker, Speaker::Unknown);
+    }
+}

@@ -38,7 +38,7 @@ pub(crate) fn parse(
         if !item.is_object() {
             return Err(r.error(loc, "expected an object"));
         }
-        let offsets = r_offsets(&r, item, &loc)?;
+        let offsets = read_offsets(&r, item, &loc)?;
         let text = r.string(item, &loc, "text")?.trim().to_string();
         let (speaker, channel) = match r.opt_string(item, &loc, "speaker")? {
             Some(label) => {
@@ -98,7 +98,7 @@ pub(crate) fn parse(
     Ok(t)
 }
 
-fn r_offsets(r: &JsonReader<'_>, item: &Value, loc: &str) -> Result<(f64, f64), LoadError> {
+fn read_offsets(r: &JsonReader<'_>, item: &Value, loc: &str) -> Result<(f64, f64), LoadError> {
     let offsets = match item.get("offsets") {
         Some(o) if o.is_object() => o,
         Some(_) => {
@@ -139,7 +139,7 @@ fn words_from_tokens(
             continue;
         }
         let (start, end) = match token.get("offsets") {
-            Some(_) => r_offsets(r, token, &tloc)?,
+            Some(_) => read_offsets(r, token, &tloc)?,
             None => continue,
         };
         let p = JsonReader::confidence(token.get("p"));
