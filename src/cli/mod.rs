@@ -3,6 +3,7 @@
 //! Each subcommand lives in its own file and turns arguments into explicit settings for the
 //! library stages below it.
 
+pub mod convert;
 mod rubric;
 mod score;
 
@@ -35,6 +36,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a transcript in another form (json, vtt, srt, txt).
+    Convert(convert::ConvertArgs),
     /// Score transcripts against a rubric.
     Score(score::ScoreArgs),
     /// Work with rubric files.
@@ -45,6 +48,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Convert(a) => convert::run(&a),
         Command::Score(a) => score::run(a),
         Command::Rubric(a) => rubric::run(a),
     }
