@@ -164,3 +164,25 @@ fn every_external_corpus_conversation_scores() {
         assert_eq!(card["criteria"].as_array().map(Vec::len), Some(9));
     }
 }
+
+#[test]
+fn agent_channel_flag_reaches_the_importers() {
+    let file = "tests/fixtures/import/whisper_oj_di.json";
+    let left = callqa(&["score", file, "--format", "csv"]).1;
+    let right = callqa(&["score", file, "--format", "csv", "--agent-channel", "right"]).1;
+    assert_ne!(
+        left, right,
+        "swapping the agent channel must change the verdicts"
+    );
+    let speaker = callqa(&[
+        "score",
+        "tests/fixtures/import/aws_transcribe_speakers.json",
+        "--agent-speaker",
+        "spk_0",
+        "--format",
+        "json",
+    ])
+    .1;
+    let cards: serde_json::Value = serde_json::from_str(&speaker).expect("json");
+    assert_eq!(cards[0]["speakers_verified"], true);
+}

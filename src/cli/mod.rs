@@ -4,6 +4,7 @@
 //! library stages below it.
 
 mod check;
+pub mod convert;
 mod rubric;
 mod rubric_diff;
 mod score;
@@ -37,6 +38,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a transcript in another form (json, vtt, srt, txt).
+    Convert(convert::ConvertArgs),
     /// Score transcripts against a rubric.
     Score(score::ScoreArgs),
     /// Run rubric regression suites, or measure agreement with human labels.
@@ -49,6 +52,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Convert(a) => convert::run(&a),
         Command::Score(a) => score::run(a),
         Command::Rubric(a) => rubric::run(a),
         Command::Check(a) => check::run(a),

@@ -1,9 +1,10 @@
 //! `callqa score`: score transcript files against a rubric.
 
+use super::convert::ImportArgs;
 use super::{exit, load_rubric, parse_var, write_output};
 use crate::output::{ScoreFormat, render_scorecards};
 use crate::scoring::score;
-use crate::transcript::load_file;
+use crate::transcript::load_file_with;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +30,8 @@ impl From<FormatArg> for ScoreFormat {
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
-    /// Transcript files (callqa JSON, turns JSON or `Agent:`/`Customer:` text), or folders of them.
+    /// Transcript files (callqa, turns, whisper.cpp or Amazon Transcribe JSON, WebVTT, SRT, or
+    /// `Agent:`/`Customer:` text), or folders of them.
     #[arg(required = true, value_name = "TRANSCRIPTS")]
     pub inputs: Vec<PathBuf>,
     /// Rubric file (TOML); the built-in default rubric when omitted.
@@ -44,6 +46,8 @@ pub struct ScoreArgs {
     /// Define or override a rubric variable, e.g. `--var company=Acme` (repeat for more; `|` separates alternatives).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, Vec<String>)>,
+    #[command(flatten)]
+    pub import: ImportArgs,
 }
 
 pub fn run(args: ScoreArgs) -> ExitCode {
@@ -52,10 +56,11 @@ pub fn run(args: ScoreArgs) -> ExitCode {
         Err(code) => return code,
     };
     let files = super::expand_inputs(&args.inputs, &["json", "txt", "vtt", "srt"]);
+    let options = args.import.options();
     let mut failures = 0;
     let mut cards = Vec::new();
     for file in files {
-        match file.and_then(|f| load_file(&f).map_err(|e| e.to_string())) {
+        match file.and_then(|f| load_file_with(&f, &options).map_err(|e| e.to_string())) {
             Ok(t) => cards.push(score(&rubric, &t)),
             Err(e) => {
                 failures += 1;

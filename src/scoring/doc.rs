@@ -3,7 +3,7 @@
 //!
 //! Built once per transcript and shared by every criterion. Must not depend on whisper, audio or clap.
 
-use crate::text::{Normalized, normalize_into, split_sentences};
+use crate::text::{Normalized, normalize_bytes_into, normalize_prefix_into, split_sentences};
 use crate::transcript::{Speaker, Transcript};
 use std::ops::Range;
 
@@ -31,10 +31,11 @@ pub struct Sentence {
 
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    pub norm: Normalized,
+    /// Normalized text of every sentence, one per line.
+    pub text: String,
     pub sentences: Vec<Sentence>,
     pub segments: Vec<SegmentInfo>,
-    /// Start of each sentence in `norm.text`, for locating a match.
+    /// Start of each sentence in `text`, for locating a match.
     pub sentence_starts: Vec<u32>,
     pub duration: f64,
     pub timed: bool,
@@ -70,8 +71,7 @@ impl Doc {
             ..Doc::default()
         };
         let capacity = t.segments.iter().map(|s| s.text.len() + 2).sum();
-        doc.norm.text.reserve(capacity);
-        doc.norm.origin.reserve(capacity);
+        let mut text: Vec<u8> = Vec::with_capacity(capacity);
         doc.sentences.reserve(t.segments.len() * 2);
         doc.sentence_starts.reserve(t.segments.len() * 2);
         doc.segments.reserve(t.segments.len());
@@ -101,13 +101,13 @@ impl Doc {
             doc.has_unknown |= seg.speaker == Speaker::Unknown;
             let seg_words_start = words_before;
             for r in split_sentences(&seg.text) {
-                let start = doc.norm.text.len() as u32;
-                normalize_into(&seg.text[r.clone()], r.start as u32, &mut doc.norm);
-                let end = doc.norm.text.len() as u32;
+                let start = text.len() as u32;
+                normalize_bytes_into(&seg.text[r.clone()], &mut text);
+                let end = text.len() as u32;
                 if end == start {
                     continue;
                 }
-                let words = 1 + doc.norm.text.as_bytes()[start as usize..]
+                let words = 1 + text[start as usize..]
                     .iter()
                     .filter(|&&b| b == b' ')
                     .count() as u32;
@@ -119,8 +119,7 @@ impl Doc {
                     orig: r,
                     words,
                 });
-                doc.norm.text.push('\n');
-                doc.norm.origin.push(end);
+                text.push(b'\n');
             }
             let (start, end) = match (seg.start, seg.end) {
                 (Some(s), Some(e)) if timed => (s, e.max(s)),
@@ -138,6 +137,8 @@ impl Doc {
             doc.view_turns.push(vt);
         }
         doc.turn_counts = view_turn;
+        // Normalization only writes whole characters, so this never fails.
+        doc.text = String::from_utf8(text).unwrap_or_default();
         let last_end = doc.segments.iter().map(|s| s.end).fold(0.0, f64::max);
         doc.duration = match t.duration {
             Some(d) if timed && d > 0.0 => d.max(last_end),
@@ -153,16 +154,24 @@ impl Doc {
             .saturating_sub(1)
     }
 
-    /// Maps a normalized byte range inside `sentence` to a byte range of the original segment text.
+    /// Maps a normalized byte range inside `sentence` to a byte range of the original segment
+    /// text, by normalizing that one sentence again with an origin map (only evidence needs it).
     pub fn original_span(
         &self,
         t: &Transcript,
         sentence: usize,
         range: Range<u32>,
     ) -> Range<usize> {
-        let seg_text = &t.segments[self.sentences[sentence].segment].text;
-        let start = self.norm.origin[range.start as usize] as usize;
-        let last = self.norm.origin[(range.end - 1) as usize] as usize;
+        let s = &self.sentences[sentence];
+        let seg_text = &t.segments[s.segment].text;
+        let mut n = Normalized::default();
+        let (from, to) = (
+            (range.start - s.norm.start) as usize,
+            (range.end - s.norm.start) as usize,
+        );
+        normalize_prefix_into(&seg_text[s.orig.clone()], s.orig.start as u32, to, &mut n);
+        let start = n.origin[from] as usize;
+        let last = n.origin[to - 1] as usize;
         let end = last + seg_text[last..].chars().next().map_or(0, char::len_utf8);
         start..end
     }

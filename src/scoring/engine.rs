@@ -45,7 +45,7 @@ struct Eval<'a> {
 pub fn score(rubric: &Rubric, transcript: &Transcript) -> Scorecard {
     let doc = Doc::build(transcript);
     let mut hits = Vec::new();
-    rubric.matcher.find_all(&doc.norm.text, &mut hits);
+    rubric.matcher.find_all(&doc.text, &mut hits);
     let mut hits_by_set = vec![Vec::new(); rubric.matcher.set_count() as usize];
     for h in hits {
         hits_by_set[h.set as usize].push((h.start, h.end));
@@ -356,7 +356,7 @@ impl Eval<'_> {
             candidates.extend_from_slice(&self.hits_by_set[set as usize]);
         }
         if let Some(re) = &l.regex {
-            for m in re.find_iter(&doc.norm.text) {
+            for m in re.find_iter(&doc.text) {
                 if m.start() == m.end() {
                     continue;
                 }

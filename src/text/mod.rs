@@ -4,4 +4,7 @@
 
 mod normalize;
 
-pub use normalize::{Normalized, normalize, normalize_into, split_sentences};
+pub use normalize::{
+    Normalized, normalize, normalize_bytes_into, normalize_into, normalize_prefix_into,
+    split_sentences,
+};

@@ -15,9 +15,9 @@ pub struct Normalized {
 
 /// Normalizes `input` into a new string.
 pub fn normalize(input: &str) -> String {
-    let mut out = Normalized::default();
-    normalize_into(input, 0, &mut out);
-    out.text
+    let mut out = Vec::new();
+    normalize_bytes_into(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -27,51 +27,83 @@ fn is_apostrophe(c: char) -> bool {
 /// Appends the normalized form of `input` to `out`; `base` is added to every origin offset.
 /// A separating space is inserted before the first word when `out` does not already end in one.
 pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
+    normalize_prefix_into(input, base, usize::MAX, out);
+}
+
+/// Like [`normalize_into`], but may stop once `out.text` is longer than `stop` bytes.
+pub fn normalize_prefix_into(input: &str, base: u32, stop: usize, out: &mut Normalized) {
+    let mut bytes = std::mem::take(&mut out.text).into_bytes();
+    out.origin.reserve(input.len());
+    normalize_core(input, base, stop, &mut bytes, Some(&mut out.origin));
+    out.text = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// Appends the normalized form of `input` to `text` (bytes of UTF-8) without an origin map.
+pub fn normalize_bytes_into(input: &str, text: &mut Vec<u8>) {
+    normalize_core(input, 0, usize::MAX, text, None);
+}
+
+fn normalize_core(
+    input: &str,
+    base: u32,
+    stop: usize,
+    text: &mut Vec<u8>,
+    mut origin: Option<&mut Vec<u32>>,
+) {
     let bytes = input.as_bytes();
-    out.text.reserve(bytes.len());
-    out.origin.reserve(bytes.len());
-    let mut pending_space = !out.text.is_empty() && !out.text.ends_with([' ', '\n']);
+    text.reserve(bytes.len());
+    let mut pending_space = !text.is_empty() && !matches!(text.last(), Some(b' ' | b'\n'));
     let mut prev_word_char = false;
     let mut i = 0;
-    while i < bytes.len() {
+    while i < bytes.len() && text.len() <= stop {
         let b = bytes[i];
-        // ASCII fast path: one byte in, at most one byte out.
-        let (c, len) = if b.is_ascii() {
-            (b as char, 1)
-        } else {
-            let c = input[i..].chars().next().unwrap_or(' ');
-            (c, c.len_utf8())
-        };
-        let word_char = if b.is_ascii() {
-            b.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        let keep_apostrophe = !word_char
+        if b.is_ascii() {
+            // ASCII fast path: one byte in, at most one byte (plus a separator) out.
+            if b.is_ascii_alphanumeric()
+                || (b == b'\'' && prev_word_char && next_is_alphanumeric(input, i + 1))
+            {
+                if pending_space {
+                    text.push(b' ');
+                    pending_space = false;
+                    if let Some(o) = origin.as_deref_mut() {
+                        o.push(base + i as u32);
+                    }
+                }
+                text.push(b.to_ascii_lowercase());
+                if let Some(o) = origin.as_deref_mut() {
+                    o.push(base + i as u32);
+                }
+                prev_word_char = true;
+            } else {
+                pending_space |= prev_word_char;
+                prev_word_char = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = input[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        let word_char = c.is_alphanumeric();
+        let apostrophe = !word_char
             && prev_word_char
             && is_apostrophe(c)
-            && input[i + len..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        if word_char || keep_apostrophe {
-            let at = base + i as u32;
+            && next_is_alphanumeric(input, i + len);
+        if word_char || apostrophe {
+            let before = text.len();
             if pending_space {
-                out.text.push(' ');
-                out.origin.push(at);
+                text.push(b' ');
                 pending_space = false;
             }
-            if keep_apostrophe {
-                out.text.push('\'');
-                out.origin.push(at);
-            } else if b.is_ascii() {
-                out.text.push(b.to_ascii_lowercase() as char);
-                out.origin.push(at);
+            if apostrophe {
+                text.push(b'\'');
             } else {
+                let mut buf = [0u8; 4];
                 for l in c.to_lowercase() {
-                    out.text.push(l);
-                    out.origin.extend(std::iter::repeat_n(at, l.len_utf8()));
+                    text.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
                 }
+            }
+            if let Some(o) = origin.as_deref_mut() {
+                o.extend(std::iter::repeat_n(base + i as u32, text.len() - before));
             }
             prev_word_char = true;
         } else {
@@ -80,6 +112,13 @@ pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
         }
         i += len;
     }
+}
+
+fn next_is_alphanumeric(input: &str, at: usize) -> bool {
+    input
+        .get(at..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphanumeric)
 }
 
 /// Splits text into sentences at `.`, `!`, `?` or `…` followed by white space, and at line breaks.

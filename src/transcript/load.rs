@@ -1,8 +1,11 @@
-//! Reading transcripts: callqa's own JSON, "turns" JSON and `Agent:`/`Customer:` plain text.
+//! Reading transcripts: callqa's own JSON, "turns" JSON, `Agent:`/`Customer:` plain text, and the
+//! formats of other tools through `import` (whisper-cli JSON, WebVTT, SRT, Amazon Transcribe,
+//! Transcribe Call Analytics, PCA).
 //!
 //! The format is detected from the content, not the extension. Inputs are lenient: unknown fields
 //! are ignored. Must not depend on audio, whisper or clap.
 
+use super::import::{self, ImportOptions};
 use super::model::{Provenance, Segment, Speaker, TRANSCRIPT_VERSION, Transcript};
 use serde::Deserialize;
 use serde_json::Value;
@@ -33,8 +36,13 @@ pub enum LoadError {
     Content { path: PathBuf, message: String },
 }
 
-/// Reads and parses one transcript file.
+/// Reads and parses one transcript file with the default role mapping.
 pub fn load_file(path: &Path) -> Result<Transcript, LoadError> {
+    load_file_with(path, &ImportOptions::default())
+}
+
+/// Reads and parses one transcript file; `options` say how channels and diarized speakers map to roles.
+pub fn load_file_with(path: &Path, options: &ImportOptions) -> Result<Transcript, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
@@ -46,11 +54,21 @@ pub fn load_file(path: &Path) -> Result<Transcript, LoadError> {
             e.utf8_error().valid_up_to()
         ),
     })?;
-    parse_transcript(&text, path)
+    parse_transcript_with(&text, path, options)
 }
 
-/// Parses transcript text; `path` names the source in errors and provides the fallback call id.
+/// Parses transcript text with the default role mapping; `path` names the source in errors and
+/// provides the fallback call id.
 pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript, LoadError> {
+    parse_transcript_with(text, path, &ImportOptions::default())
+}
+
+/// Parses transcript text; `options` say how channels and diarized speakers map to roles.
+pub fn parse_transcript_with(
+    text: &str,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<Transcript, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
@@ -66,7 +84,11 @@ pub fn parse_transcript(text: &str, path: &Path) -> Result<Transcript, LoadError
             column: e.column(),
             message: strip_serde_position(&e.to_string()),
         })?;
-        from_json(value, path)?
+        from_json(value, path, options)?
+    } else if import::vtt::detect(trimmed) {
+        import::vtt::parse(text, path, options)?
+    } else if import::srt::detect(trimmed) {
+        import::srt::parse(text, path, options)?
     } else {
         from_plain_text(text, path)?
     };
@@ -101,7 +123,19 @@ fn shape(path: &Path, location: impl Into<String>, message: impl Into<String>) -
     }
 }
 
-fn from_json(value: Value, path: &Path) -> Result<Transcript, LoadError> {
+fn from_json(value: Value, path: &Path, options: &ImportOptions) -> Result<Transcript, LoadError> {
+    if import::whisper_json::detect(&value) {
+        return import::whisper_json::parse(&value, path, options);
+    }
+    if import::aws_transcribe::detect(&value) {
+        return import::aws_transcribe::parse(&value, path, options);
+    }
+    if import::aws_call_analytics::detect(&value) {
+        return import::aws_call_analytics::parse(&value, path, options);
+    }
+    if import::pca::detect(&value) {
+        return import::pca::parse(&value, path, options);
+    }
     match &value {
         Value::Array(_) => from_turns(&value, None, path),
         Value::Object(map) => {
@@ -112,7 +146,7 @@ fn from_json(value: Value, path: &Path) -> Result<Transcript, LoadError> {
             } else {
                 Err(LoadError::Content {
                     path: path.to_path_buf(),
-                    message: "unrecognised transcript JSON: expected callqa's `segments`, a `turns` array or a bare array of turns".into(),
+                    message: "unrecognised transcript JSON: expected callqa's `segments`, a `turns` array, a bare array of turns, whisper-cli's `transcription`, Amazon Transcribe's `results` or Call Analytics' `Transcript`".into(),
                 })
             }
         }

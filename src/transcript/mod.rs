@@ -2,8 +2,11 @@
 //!
 //! Must not depend on audio, whisper or clap.
 
+pub mod export;
+mod import;
 mod load;
 mod model;
 
-pub use load::{LoadError, load_file, parse_transcript};
+pub use import::{AgentChannel, ImportOptions};
+pub use load::{LoadError, load_file, load_file_with, parse_transcript, parse_transcript_with};
 pub use model::{Provenance, Segment, Speaker, TRANSCRIPT_VERSION, Transcript, Word};
