@@ -186,3 +186,17 @@ fn agent_channel_flag_reaches_the_importers() {
     let cards: serde_json::Value = serde_json::from_str(&speaker).expect("json");
     assert_eq!(cards[0]["speakers_verified"], true);
 }
+
+#[test]
+fn a_transcript_without_speech_is_an_error_not_a_score() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = dir.path().join("silent.json");
+    std::fs::write(&empty, r#"{"turns": []}"#).expect("write");
+    let (code, out, err) = callqa(&["score", &empty.to_string_lossy(), "--format", "jsonl"]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("silent.json: the transcript has no speech to score"),
+        "{err}"
+    );
+}

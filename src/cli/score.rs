@@ -60,7 +60,15 @@ pub fn run(args: ScoreArgs) -> ExitCode {
     let mut failures = 0;
     let mut cards = Vec::new();
     for file in files {
-        match file.and_then(|f| load_file_with(&f, &options).map_err(|e| e.to_string())) {
+        let loaded = file.and_then(|f| match load_file_with(&f, &options) {
+            Ok(t) if t.segments.iter().all(|s| s.text.trim().is_empty()) => Err(format!(
+                "{}: the transcript has no speech to score",
+                f.display()
+            )),
+            Ok(t) => Ok(t),
+            Err(e) => Err(e.to_string()),
+        });
+        match loaded {
             Ok(t) => cards.push(score(&rubric, &t)),
             Err(e) => {
                 failures += 1;
