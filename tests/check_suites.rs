@@ -122,3 +122,22 @@ fn missing_rubric_exits_2() {
         "{err}"
     );
 }
+
+#[test]
+fn missing_transcript_exits_2_naming_the_case() {
+    let (code, out, err) = callqa(&["check", &format!("{FIX}/missing_transcript.toml")]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with("error: tests/fixtures/check/missing_transcript.toml: case `gone`: "),
+        "{err}"
+    );
+    assert!(err.contains("no-such-call.json"), "{err}");
+}
+
+#[test]
+fn table_is_the_default_and_lists_every_case() {
+    let (code, out, err) = callqa(&["check", &format!("{FIX}/passing.toml")]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("passing_table", out);
+}

@@ -504,6 +504,7 @@ rubric = "../default.toml"
 
 [[cases]]
 name = "inline"
+agent_id = "a-9"
 turns = [{ speaker = "agent", text = "Hello", start = 0, end = 1.5 }]
 expect = { "greeting.salutation" = "pass", "x.y" = "N/A" }
 score = [50, 100]
@@ -524,6 +525,7 @@ auto_failed = true
             panic!("expected inline turns");
         };
         assert_eq!(t.call_id, "inline");
+        assert_eq!(t.agent_id.as_deref(), Some("a-9"));
         assert_eq!(t.segments[0].end, Some(1.5));
         assert_eq!(
             suite.cases[1].input,
