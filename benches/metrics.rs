@@ -1,10 +1,12 @@
 //! Conversation-metrics speed on a synthetic 1-hour stereo call (10 ms frames, 360,000 per channel):
 //! metrics from speech intervals (target: under 50 ms), and the whole path from frame flags. Run with
-//! `cargo bench --bench metrics`.
+//! `cargo bench --bench metrics`. Also VADER sentiment by thirds over a 1-hour transcript of 1,200 segments.
 
 use callqa::metrics::{
     ActivitySettings, Interval, MetricSettings, compute_metrics, intervals_from_frames,
+    sentiment_by_thirds,
 };
+use callqa::transcript::{Segment, Speaker, Transcript};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -85,5 +87,35 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+const LINES: &[&str] = &[
+    "Hi, I was charged twice for my order last week and I'm not happy about it.",
+    "I'm sorry to hear that, let me take a look at your account.",
+    "Thank you for waiting, I can see the payment on the fourteenth was taken twice.",
+    "um okay and when will the money be back in my account",
+    "Great, thank you so much, that is really helpful!",
+    "This is terrible service and I am absolutely furious.",
+];
+
+fn bench_sentiment(c: &mut Criterion) {
+    let mut transcript = Transcript::new("bench-sentiment");
+    transcript.segments = (0..1200)
+        .map(|i| Segment {
+            start: Some(i as f64 * 3.0),
+            end: Some(i as f64 * 3.0 + 2.5),
+            speaker: if i % 2 == 0 {
+                Speaker::Agent
+            } else {
+                Speaker::Customer
+            },
+            channel: None,
+            text: LINES[i % LINES.len()].to_string(),
+            words: None,
+        })
+        .collect();
+    c.bench_function("sentiment_by_thirds_1h_1200_segments", |b| {
+        b.iter(|| sentiment_by_thirds(black_box(&transcript)))
+    });
+}
+
+criterion_group!(benches, bench, bench_sentiment);
 criterion_main!(benches);

@@ -330,3 +330,30 @@ fn frames_to_metrics_end_to_end() {
     assert_eq!(m.interruptions_by_customer, Some(1));
     assert_eq!(m.non_talk_spans, vec![iv(6.0, 10.0)]);
 }
+
+#[test]
+fn metric_settings_are_validated() {
+    assert_eq!(MetricSettings::default().validate(), Ok(()));
+    let bad = MetricSettings {
+        min_non_talk: f64::NAN,
+        ..MetricSettings::default()
+    };
+    assert!(matches!(
+        bad.validate(),
+        Err(callqa::metrics::MetricsError::InvalidSetting {
+            name: "min_non_talk",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn settings_parse_from_toml_with_defaults_and_reject_unknown_keys() {
+    let s: MetricSettings = toml::from_str("min_non_talk = 5.0").expect("valid settings");
+    assert_eq!(s.min_non_talk, 5.0);
+    assert_eq!(s.min_interruption_overlap, 0.5);
+    assert!(toml::from_str::<MetricSettings>("min_silence = 5.0").is_err());
+    let a: ActivitySettings = toml::from_str("merge_gap = 0.3").expect("valid settings");
+    assert_eq!(a.merge_gap, 0.3);
+    assert_eq!(a.min_burst, 0.1);
+}

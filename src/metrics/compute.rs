@@ -4,6 +4,7 @@
 //! Must not depend on audio decoding, the VAD, whisper or clap: the inputs are intervals in seconds and word
 //! counts, so any source of intervals (audio, transcript segment times, a test) gives the same numbers.
 
+use super::error::{MetricsError, check_setting};
 use super::intervals::{EPSILON, Interval};
 use super::sentiment::SentimentSummary;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,21 @@ impl Default for MetricSettings {
             min_non_talk: 2.0,
             min_interruption_overlap: 0.5,
         }
+    }
+}
+
+impl MetricSettings {
+    /// Checks the settings read from a file: finite, non-negative thresholds.
+    ///
+    /// # Errors
+    /// [`MetricsError::InvalidSetting`] naming the first setting out of range.
+    pub fn validate(&self) -> Result<(), MetricsError> {
+        check_setting("min_non_talk", self.min_non_talk, false)?;
+        check_setting(
+            "min_interruption_overlap",
+            self.min_interruption_overlap,
+            false,
+        )
     }
 }
 

@@ -4,18 +4,10 @@
 //! Must not depend on audio decoding, the VAD, whisper or clap: it reads only the transcript model.
 
 use super::compute::{MetricSettings, Metrics, compute_mono_metrics, compute_with_other};
+use super::error::MetricsError;
 use super::intervals::{ActivitySettings, clean_spans};
 use super::sentiment::sentiment_by_thirds;
 use crate::transcript::{Segment, Speaker, Transcript};
-
-/// Why metrics cannot be derived from a transcript.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MetricsError {
-    #[error(
-        "transcript `{call_id}` has no segment times (or only some segments have them); conversation metrics need a timed transcript or the recording"
-    )]
-    Untimed { call_id: String },
-}
 
 /// Metrics from segment times: agent and customer segments become each role's speech intervals (cleaned with
 /// the same gap and burst rules as voice activity), words are counted from the text, sentiment is added, and

@@ -4,6 +4,7 @@
 //! Must not depend on audio decoding, the VAD model, whisper or clap: the input is plain data, so the same
 //! rules apply to Silero output, the energy fallback and hand-written test cases.
 
+use super::error::{MetricsError, check_setting};
 use serde::{Deserialize, Serialize};
 
 /// Slack for comparing durations built from frame counts, so that 50 frames of 10 ms count as exactly 0.5 s
@@ -47,6 +48,18 @@ impl Default for ActivitySettings {
             merge_gap: 0.5,
             min_burst: 0.1,
         }
+    }
+}
+
+impl ActivitySettings {
+    /// Checks the settings read from a file: a positive frame length, non-negative thresholds.
+    ///
+    /// # Errors
+    /// [`MetricsError::InvalidSetting`] naming the first setting out of range.
+    pub fn validate(&self) -> Result<(), MetricsError> {
+        check_setting("frame_seconds", self.frame_seconds, true)?;
+        check_setting("merge_gap", self.merge_gap, false)?;
+        check_setting("min_burst", self.min_burst, false)
     }
 }
 
@@ -147,6 +160,29 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn settings_out_of_range_are_named() {
+        assert_eq!(ActivitySettings::default().validate(), Ok(()));
+        let bad = ActivitySettings {
+            merge_gap: -0.5,
+            ..ActivitySettings::default()
+        };
+        assert_eq!(
+            bad.validate().map_err(|e| e.to_string()),
+            Err("setting `merge_gap` must be a finite number of at least 0, got -0.5".to_string())
+        );
+        let bad = ActivitySettings {
+            frame_seconds: 0.0,
+            ..ActivitySettings::default()
+        };
+        assert_eq!(
+            bad.validate().map_err(|e| e.to_string()),
+            Err(
+                "setting `frame_seconds` must be a finite number greater than 0, got 0".to_string()
+            )
+        );
     }
 
     #[test]
