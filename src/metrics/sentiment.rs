@@ -253,6 +253,27 @@ mod tests {
     }
 
     #[test]
+    fn odd_text_scores_within_range() {
+        for text in [
+            "a",
+            "!!!???",
+            "not",
+            "kind of",
+            "but",
+            "at least very good",
+            "NOT GOOD at ALL but fine",
+            "😠 😀 👨🏿‍🎓",
+            "ça va très bien, merci",
+            "never so this without doubt good",
+            "   \t\n ",
+        ] {
+            let score = segment_sentiment(text);
+            assert!((-1.0..=1.0).contains(&score), "{text}: {score}");
+        }
+        assert!(segment_sentiment("I am not happy") < 0.0);
+    }
+
+    #[test]
     fn empty_transcript_gives_no_scores() {
         assert_eq!(
             sentiment_by_thirds(&transcript(vec![])),
