@@ -1,12 +1,13 @@
 //! callqa: local, offline contact-center quality assurance.
 //!
 //! The pipeline is a chain of plain-data stages: transcript → scoring → results → output.
-//! The scoring core (`transcript`, `text`, `rubric`, `scoring`, `output`) knows nothing of whisper,
+//! The scoring core (`transcript`, `text`, `rubric`, `scoring`, `metrics`, `output`) knows nothing of whisper,
 //! audio decoding or clap; only `cli` parses arguments.
 
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod metrics;
 pub mod output;
 pub mod rubric;
 pub mod scoring;
