@@ -57,23 +57,34 @@ fn normalize_core(
     let mut i = 0;
     while i < bytes.len() && text.len() <= stop {
         let b = bytes[i];
-        if b.is_ascii() {
-            // ASCII fast path: one byte in, at most one byte (plus a separator) out.
-            if b.is_ascii_alphanumeric()
-                || (b == b'\'' && prev_word_char && next_is_alphanumeric(input, i + 1))
-            {
-                if pending_space {
-                    text.push(b' ');
-                    pending_space = false;
-                    if let Some(o) = origin.as_deref_mut() {
-                        o.push(base + i as u32);
-                    }
+        if b.is_ascii_alphanumeric() {
+            // ASCII word run: copied as one slice and lower-cased in place.
+            let run_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if pending_space {
+                text.push(b' ');
+                pending_space = false;
+                if let Some(o) = origin.as_deref_mut() {
+                    o.push(base + run_start as u32);
                 }
-                text.push(b.to_ascii_lowercase());
+            }
+            let at = text.len();
+            text.extend_from_slice(&bytes[run_start..i]);
+            text[at..].make_ascii_lowercase();
+            if let Some(o) = origin.as_deref_mut() {
+                o.extend((run_start..i).map(|j| base + j as u32));
+            }
+            prev_word_char = true;
+            continue;
+        }
+        if b.is_ascii() {
+            if b == b'\'' && prev_word_char && next_is_alphanumeric(input, i + 1) {
+                text.push(b'\'');
                 if let Some(o) = origin.as_deref_mut() {
                     o.push(base + i as u32);
                 }
-                prev_word_char = true;
             } else {
                 pending_space |= prev_word_char;
                 prev_word_char = false;
@@ -121,6 +132,18 @@ fn next_is_alphanumeric(input: &str, at: usize) -> bool {
         .is_some_and(char::is_alphanumeric)
 }
 
+/// Bytes that may end a sentence: `\n`, `\r`, `.`, `!`, `?` and the lead byte of `…`.
+const MAY_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xE2] = true;
+    t
+};
+
 /// Splits text into sentences at `.`, `!`, `?` or `…` followed by white space, and at line breaks.
 /// Returns the byte ranges of the trimmed sentences; commas do not split.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
@@ -129,6 +152,11 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Skip quickly over bytes that can never end a sentence.
+        match bytes[i..].iter().position(|&b| MAY_END[b as usize]) {
+            Some(p) => i += p,
+            None => break,
+        }
         let b = bytes[i];
         let (is_end, len) = match b {
             b'\n' | b'\r' => (true, 1),
