@@ -177,6 +177,27 @@ fn wav_encodings_at_various_rates() {
 }
 
 #[test]
+fn g711_with_a_short_fmt_chunk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = dir.path().join("full.wav");
+    write_wav(&full, Enc::MuLaw, 8_000, 2, 1.0);
+    let bytes = std::fs::read(&full).expect("read");
+    // Drop the 2-byte cbSize, as many recorders do, and fix the chunk and RIFF sizes.
+    let mut short = Vec::new();
+    short.extend_from_slice(&bytes[..4]);
+    short.extend_from_slice(
+        &(u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) - 2).to_le_bytes(),
+    );
+    short.extend_from_slice(&bytes[8..16]);
+    short.extend_from_slice(&16u32.to_le_bytes());
+    short.extend_from_slice(&bytes[20..36]);
+    short.extend_from_slice(&bytes[38..]);
+    let path = dir.path().join("short-fmt.wav");
+    std::fs::write(&path, short).expect("write");
+    check_stereo_tones(&path, 1.0, 1e-9);
+}
+
+#[test]
 fn exact_length_after_resampling() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("long.wav");

@@ -31,6 +31,8 @@ impl SileroDetector {
         let text = path
             .to_str()
             .ok_or_else(|| load_err("the path is not valid UTF-8".into()))?;
+        // Routes whisper.cpp's own logging through the `log` facade, which callqa leaves silent.
+        whisper_rs::install_logging_hooks();
         let mut params = WhisperVadContextParams::default();
         params.set_n_threads(1);
         params.set_use_gpu(false);

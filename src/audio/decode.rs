@@ -56,7 +56,54 @@ pub fn decode_file(path: &Path) -> Result<Audio, DecodeError> {
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
-    decode_stream(path, mss, &hint)
+    match decode_stream(path, mss, &hint) {
+        // Many telephony recorders write G.711 WAVs with a 16-byte `fmt ` chunk (no cbSize), which
+        // symphonia refuses; the same bytes with the field added decode fine.
+        Err(DecodeError::Unrecognised { detail, .. })
+            if detail.contains("fmt_mulaw") || detail.contains("fmt_alaw") =>
+        {
+            let bytes = std::fs::read(path).map_err(|source| DecodeError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let fixed = add_cb_size(&bytes).ok_or_else(|| DecodeError::Corrupt {
+                path: path.to_path_buf(),
+                detail,
+            })?;
+            let mss =
+                MediaSourceStream::new(Box::new(std::io::Cursor::new(fixed)), Default::default());
+            decode_stream(path, mss, &hint)
+        }
+        other => other,
+    }
+}
+
+/// Rewrites a WAV whose 16-byte `fmt ` chunk lacks the cbSize field into one with it (set to 0).
+fn add_cb_size(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WAVE" {
+        return None;
+    }
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes.get(at + 4..at + 8)?.try_into().ok()?) as usize;
+        if bytes.get(at..at + 4)? == b"fmt " {
+            if len != 16 {
+                return None;
+            }
+            let body_end = at + 8 + 16;
+            let mut out = Vec::with_capacity(bytes.len() + 2);
+            out.extend_from_slice(bytes.get(..at + 4)?);
+            out.extend_from_slice(&18u32.to_le_bytes());
+            out.extend_from_slice(bytes.get(at + 8..body_end)?);
+            out.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(bytes.get(body_end..)?);
+            let riff = u32::from_le_bytes(out.get(4..8)?.try_into().ok()?).checked_add(2)?;
+            out.get_mut(4..8)?.copy_from_slice(&riff.to_le_bytes());
+            return Some(out);
+        }
+        at = at.checked_add(8 + len + (len & 1))?;
+    }
+    None
 }
 
 fn codec_name(id: symphonia::core::codecs::audio::AudioCodecId) -> String {

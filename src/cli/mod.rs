@@ -1,5 +1,8 @@
 //! Command-line interface: the only module that knows clap, environment variables and default paths.
 
+pub mod models;
+pub mod transcribe;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -14,17 +17,29 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "callqa", version, about = "Local, offline contact-center quality assurance")]
+#[command(
+    name = "callqa",
+    version,
+    about = "Local, offline contact-center quality assurance"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Transcribe recordings locally with whisper.cpp into speaker-labelled transcripts.
+    Transcribe(transcribe::TranscribeArgs),
+    /// List, download and locate whisper and VAD models.
+    Models(models::ModelsArgs),
+}
 
 /// Runs the CLI and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Transcribe(args) => ExitCode::from(transcribe::run(args)),
+        Command::Models(args) => ExitCode::from(models::run(args)),
+    }
 }
