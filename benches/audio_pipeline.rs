@@ -14,8 +14,10 @@ use callqa::audio::decode::decode_file;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Length of the call (seconds) unless CALLQA_BENCH_SECONDS says otherwise.
 const TOTAL_SECONDS: f64 = 300.0;
-const REPEATS: usize = 9;
+/// One repeat of call-001 plus its hold lasts this long.
+const REPEAT_SECONDS: f64 = 33.3;
 
 fn write_wav(path: &Path, rate: u32, channels: &[Vec<f32>]) -> std::io::Result<()> {
     let n = channels[0].len();
@@ -53,13 +55,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|t| t.parse().ok())
         .unwrap_or(2);
 
-    // A 5-minute 8 kHz stereo call: call-001 nine times, each followed by hold silence.
+    let total = std::env::var("CALLQA_BENCH_SECONDS")
+        .ok()
+        .and_then(|t| t.parse::<f64>().ok())
+        .unwrap_or(TOTAL_SECONDS);
+    let repeats = ((total / REPEAT_SECONDS).round() as usize).max(1);
+
+    // An 8 kHz stereo call (5 minutes by default): call-001 repeated, each followed by hold silence.
     let call = decode_file(&root.join("samples/call-001.wav"))?;
     let rate = call.sample_rate;
     let one = call.channels[0].len();
-    let hold = ((TOTAL_SECONDS * f64::from(rate)) as usize / REPEATS).saturating_sub(one);
+    let hold = ((total * f64::from(rate)) as usize / repeats).saturating_sub(one);
     let mut chans = vec![Vec::new(), Vec::new()];
-    for _ in 0..REPEATS {
+    for _ in 0..repeats {
         for (dst, src) in chans.iter_mut().zip(&call.channels) {
             dst.extend_from_slice(src);
             dst.extend(std::iter::repeat_n(0.0f32, hold));
