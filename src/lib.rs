@@ -4,6 +4,9 @@
 //! The scoring core (`transcript`, `text`, `rubric`, `scoring`, `metrics`, `output`) knows nothing of whisper,
 //! audio decoding or clap; only `cli` parses arguments.
 
+pub mod activity;
+pub mod asr;
+pub mod audio;
 pub mod check;
 pub mod cli;
 pub mod diag;

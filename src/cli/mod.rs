@@ -10,6 +10,9 @@ mod rubric_diff;
 mod score;
 
 use crate::rubric::{Rubric, load_rubric_file_with};
+pub mod models;
+pub mod transcribe;
+
 use clap::{Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +49,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Work with rubric files.
     Rubric(rubric::RubricArgs),
+    /// Transcribe recordings locally with whisper.cpp into speaker-labelled transcripts.
+    Transcribe(transcribe::TranscribeArgs),
+    /// List, download and locate whisper and VAD models.
+    Models(models::ModelsArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -56,6 +63,8 @@ pub fn main() -> ExitCode {
         Command::Score(a) => score::run(a),
         Command::Rubric(a) => rubric::run(a),
         Command::Check(a) => check::run(a),
+        Command::Transcribe(args) => ExitCode::from(transcribe::run(args)),
+        Command::Models(args) => ExitCode::from(models::run(args)),
     }
 }
 

@@ -1,0 +1,71 @@
+//! Speech recognition: the `Transcriber` trait over whisper (real) and a fixture (fake), the stitching
+//! of speech spans into one buffer per channel, and the per-call pipeline that merges channels into a
+//! speaker-labelled transcript. Also the model registry/downloader and the transcript cache.
+//!
+//! Must not depend on clap or on the scoring core; settings come in as plain values.
+
+pub mod cache;
+pub mod fake;
+pub mod models;
+pub mod pipeline;
+pub mod stitch;
+pub mod whisper;
+
+use crate::transcript::Word;
+
+/// One recognised stretch of text, with times in seconds relative to the buffer that was transcribed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSegment {
+    pub start: f64,
+    pub end: f64,
+    pub text: String,
+    pub words: Option<Vec<Word>>,
+}
+
+/// Decoding settings for one transcription.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AsrSettings {
+    /// Language code, e.g. "en".
+    pub language: String,
+    /// Beam width; `None` means greedy decoding.
+    pub beam_size: Option<u32>,
+    /// Initial prompt (vocabulary: company and product names).
+    pub prompt: Option<String>,
+    pub word_timestamps: bool,
+    /// Threads for one whisper run.
+    pub threads: usize,
+}
+
+impl Default for AsrSettings {
+    fn default() -> Self {
+        AsrSettings {
+            language: "en".into(),
+            beam_size: None,
+            prompt: None,
+            word_timestamps: false,
+            threads: 1,
+        }
+    }
+}
+
+/// Why recognition failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AsrError {
+    #[error("cannot load the whisper model {}: {detail}", path.display())]
+    Load {
+        path: std::path::PathBuf,
+        detail: String,
+    },
+    #[error("whisper failed: {0}")]
+    Run(String),
+}
+
+/// Turns 16 kHz mono samples into timed text.
+pub trait Transcriber: Sync {
+    /// Transcribes `samples` (16 kHz mono); segment times are relative to the start of `samples`.
+    fn transcribe(
+        &self,
+        samples: &[f32],
+        settings: &AsrSettings,
+    ) -> Result<Vec<RawSegment>, AsrError>;
+}

@@ -1,0 +1,516 @@
+//! `callqa transcribe AUDIO...`: resolves the whisper and VAD models, runs the per-call pipeline on
+//! every file (in `--jobs` workers sharing one loaded model), uses the transcript cache, and writes
+//! `NAME.EXT.json|vtt|srt|txt` beside each other in `--output`. Bad files are reported by name while
+//! the rest continue; any failure makes the exit code non-zero.
+//!
+//! Must not depend on the scoring core; it only produces transcripts.
+
+use super::exit;
+use crate::activity::SpeechDetector;
+use crate::activity::energy::EnergyDetector;
+use crate::activity::silero::SileroDetector;
+use crate::asr::AsrSettings;
+use crate::asr::cache::{self, TranscriptCache};
+use crate::asr::models::{self, DEFAULT_MODEL, DEFAULT_VAD_MODEL, ModelError};
+use crate::asr::pipeline::{self, AgentChannel, Timings};
+use crate::asr::whisper::WhisperTranscriber;
+use crate::transcript::Transcript;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Vtt,
+    Srt,
+    Txt,
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// Recordings to transcribe (WAV incl. G.711, MP3, FLAC, OGG; mono or stereo).
+    #[arg(required = true)]
+    pub audio: Vec<PathBuf>,
+    /// Whisper model: a known name (see `callqa models list`) or a path to a ggml file.
+    #[arg(long, default_value = DEFAULT_MODEL)]
+    pub model: String,
+    /// Silero VAD model file (else CALLQA_VAD_MODEL, else the models directory).
+    #[arg(long)]
+    pub vad_model: Option<PathBuf>,
+    /// Stereo channel the agent speaks on.
+    #[arg(long, value_enum, default_value = "left")]
+    pub agent_channel: Side,
+    /// Directory the transcripts are written to.
+    #[arg(long, short, default_value = ".")]
+    pub output: PathBuf,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Files transcribed in parallel.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// Threads per whisper run (default: cores ÷ jobs).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Never download a missing model.
+    #[arg(long)]
+    pub offline: bool,
+    /// Neither read nor write the transcript cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Names to prime recognition with, e.g. "Acme, FiberMax".
+    #[arg(long)]
+    pub vocabulary: Option<String>,
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// Beam search width (default: greedy decoding).
+    #[arg(long)]
+    pub beam_size: Option<u32>,
+    /// Include per-word timings in JSON output.
+    #[arg(long)]
+    pub word_timestamps: bool,
+    /// Print per-stage timings to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// The transcript cache directory: `CALLQA_CACHE_DIR`, else the user's cache directory + `callqa/transcripts`.
+fn cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CALLQA_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("", "", "callqa").map_or_else(
+        || PathBuf::from(".callqa").join("transcripts"),
+        |d| d.cache_dir().join("transcripts"),
+    )
+}
+
+/// Finds the whisper model, downloading a known one unless `offline`; returns its path and checksum.
+fn whisper_model(spec: &str, offline: bool) -> Result<(PathBuf, String), ModelError> {
+    let dir = super::models::models_dir();
+    match models::resolve(spec, &dir) {
+        Ok(path) => {
+            let sum = match models::find(spec) {
+                Some(m) => m.sha1.to_string(),
+                None => models::sha1_file(&path)?,
+            };
+            Ok((path, sum))
+        }
+        Err(ModelError::Missing { .. }) if !offline => {
+            let model = models::find(spec).ok_or_else(|| ModelError::Unknown(spec.into()))?;
+            eprintln!("note: model '{spec}' not found; downloading it");
+            let path = super::models::download(model)?;
+            Ok((path, model.sha1.to_string()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The VAD model: `--vad-model`, `CALLQA_VAD_MODEL`, then the models directory.
+fn vad_model(flag: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = flag {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("CALLQA_VAD_MODEL").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    models::find(DEFAULT_VAD_MODEL)
+        .map(|m| m.path_in(&super::models::models_dir()))
+        .filter(|p| p.is_file())
+}
+
+fn clock(t: f64, sep: char) -> String {
+    let ms = (t.max(0.0) * 1000.0).round() as u64;
+    format!(
+        "{:02}:{:02}:{:02}{sep}{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+/// Renders a transcript in `format`; every line carries its speaker.
+pub fn render(t: &Transcript, format: Format) -> Result<String, serde_json::Error> {
+    let mut out = String::new();
+    let times = |s: &crate::transcript::Segment| (s.start.unwrap_or(0.0), s.end.unwrap_or(0.0));
+    match format {
+        Format::Json => {
+            out = serde_json::to_string_pretty(t)?;
+            out.push('\n');
+        }
+        Format::Txt => {
+            for s in &t.segments {
+                let (a, b) = times(s);
+                let _ = writeln!(
+                    out,
+                    "[{} - {}] {}: {}",
+                    clock(a, '.'),
+                    clock(b, '.'),
+                    s.speaker.as_str(),
+                    s.text
+                );
+            }
+        }
+        Format::Vtt => {
+            out.push_str("WEBVTT\n");
+            for s in &t.segments {
+                let (a, b) = times(s);
+                let _ = write!(
+                    out,
+                    "\n{} --> {}\n<v {}>{}\n",
+                    clock(a, '.'),
+                    clock(b, '.'),
+                    s.speaker.as_str(),
+                    s.text
+                );
+            }
+        }
+        Format::Srt => {
+            for (i, s) in t.segments.iter().enumerate() {
+                let (a, b) = times(s);
+                if i > 0 {
+                    out.push('\n');
+                }
+                let _ = write!(
+                    out,
+                    "{}\n{} --> {}\n[{}] {}\n",
+                    i + 1,
+                    clock(a, ','),
+                    clock(b, ','),
+                    s.speaker.as_str(),
+                    s.text
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Json => "json",
+        Format::Vtt => "vtt",
+        Format::Srt => "srt",
+        Format::Txt => "txt",
+    }
+}
+
+/// What each worker needs to know, shared read-only.
+struct Job<'a> {
+    args: &'a TranscribeArgs,
+    settings: AsrSettings,
+    model_path: PathBuf,
+    model_sum: String,
+    vad_path: Option<PathBuf>,
+    transcriber: OnceLock<Result<WhisperTranscriber, String>>,
+    cache: Option<TranscriptCache>,
+}
+
+/// Outcome of one file.
+struct Done {
+    audio_seconds: f64,
+    timings: Timings,
+    cached: bool,
+}
+
+impl Job<'_> {
+    fn settings_key(&self, vad: &str) -> String {
+        serde_json::json!({
+            "language": self.settings.language,
+            "beam_size": self.settings.beam_size,
+            "prompt": self.settings.prompt,
+            "word_timestamps": self.settings.word_timestamps,
+            "agent_channel": format!("{:?}", self.args.agent_channel),
+            "vad": vad,
+        })
+        .to_string()
+    }
+
+    fn one(&self, path: &Path, detector: &mut dyn SpeechDetector) -> Result<Done, String> {
+        let audio_hash = cache::hash_file(path).map_err(|e| e.to_string())?;
+        let key = cache::key(
+            &audio_hash,
+            &self.model_sum,
+            &self.settings_key(detector.name()),
+        );
+        let name = path
+            .file_name()
+            .map_or_else(|| "audio".into(), |n| n.to_string_lossy().into_owned());
+        let out_path = self
+            .args
+            .output
+            .join(format!("{name}.{}", extension(self.args.format)));
+        let mut timings = Timings::default();
+        let cached = self.cache.as_ref().and_then(|c| c.get(&key));
+        let (transcript, was_cached) = match cached {
+            Some(t) => (t, true),
+            None => {
+                let audio = pipeline::load_audio(path, &mut timings).map_err(|e| e.to_string())?;
+                let transcriber = self
+                    .transcriber
+                    .get_or_init(|| {
+                        WhisperTranscriber::load(&self.model_path).map_err(|e| e.to_string())
+                    })
+                    .as_ref()
+                    .map_err(Clone::clone)?;
+                let agent = match self.args.agent_channel {
+                    Side::Left => AgentChannel::Left,
+                    Side::Right => AgentChannel::Right,
+                };
+                let label = path.display().to_string();
+                let recognised = pipeline::recognise(
+                    &audio,
+                    Some(detector),
+                    transcriber,
+                    &self.settings,
+                    agent,
+                    &label,
+                    &mut timings,
+                )
+                .map_err(|e| e.to_string())?;
+                let call_id = path
+                    .file_stem()
+                    .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+                let mut t = pipeline::to_transcript(&call_id, &audio, recognised, &self.settings);
+                let p = &mut t.provenance;
+                p.source = Some(label);
+                p.format = Some("whisper".into());
+                p.audio_hash = Some(format!("blake3:{audio_hash}"));
+                p.model = Some(self.args.model.clone());
+                p.parameters
+                    .insert("model_sha1".into(), self.model_sum.clone().into());
+                p.parameters
+                    .insert("vad".into(), detector.name().to_string().into());
+                p.parameters.insert(
+                    "beam_size".into(),
+                    self.settings.beam_size.unwrap_or(1).into(),
+                );
+                p.parameters.insert(
+                    "agent_channel".into(),
+                    format!("{:?}", self.args.agent_channel)
+                        .to_lowercase()
+                        .into(),
+                );
+                if let Some(c) = &self.cache
+                    && let Err(e) = c.put(&key, &t)
+                {
+                    eprintln!("warning: cannot write the transcript cache: {e}");
+                }
+                (t, false)
+            }
+        };
+        let text = render(&transcript, self.args.format).map_err(|e| e.to_string())?;
+        std::fs::write(&out_path, text).map_err(|e| format!("{}: {e}", out_path.display()))?;
+        Ok(Done {
+            audio_seconds: transcript.duration.unwrap_or(0.0),
+            timings,
+            cached: was_cached,
+        })
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+pub fn run(args: TranscribeArgs) -> u8 {
+    let wall = Instant::now();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = args.jobs.clamp(1, args.audio.len().max(1));
+    let threads = args.threads.unwrap_or((cores / jobs).max(1)).max(1);
+    if jobs * threads > cores {
+        eprintln!(
+            "warning: {jobs} jobs × {threads} threads exceeds the {cores} cores; expect slowdowns"
+        );
+    }
+    let (model_path, model_sum) = match whisper_model(&args.model, args.offline) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let vad_path = vad_model(args.vad_model.as_deref());
+    if let Some(p) = &vad_path
+        && !p.is_file()
+    {
+        eprintln!("error: VAD model {} does not exist", p.display());
+        return exit::USAGE;
+    }
+    if vad_path.is_none() {
+        eprintln!(
+            "note: no VAD model found; using the energy detector (run `callqa models download {DEFAULT_VAD_MODEL}` for Silero VAD)"
+        );
+    }
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        eprintln!("error: {}: {e}", args.output.display());
+        return exit::USAGE;
+    }
+    let job = Job {
+        settings: AsrSettings {
+            language: args.language.clone(),
+            beam_size: args.beam_size,
+            prompt: args.vocabulary.clone(),
+            word_timestamps: args.word_timestamps,
+            threads,
+        },
+        model_path,
+        model_sum,
+        vad_path,
+        transcriber: OnceLock::new(),
+        cache: (!args.no_cache).then(|| TranscriptCache::new(cache_dir())),
+        args: &args,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(args.audio.len() as u64);
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {pos}/{len} files, {msg} [{elapsed_precise}]")
+        {
+            bar.set_style(style);
+        }
+        bar.set_message("0 s of audio");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let next = AtomicUsize::new(0);
+    let failures = AtomicUsize::new(0);
+    let totals = Mutex::new((Timings::default(), 0.0f64));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                let mut detector: Box<dyn SpeechDetector> = match &job.vad_path {
+                    Some(p) => match SileroDetector::load(p) {
+                        Ok(d) => Box::new(d),
+                        Err(e) => {
+                            bar.suspend(|| {
+                                eprintln!("warning: {e}; using the energy detector")
+                            });
+                            Box::new(EnergyDetector::default())
+                        }
+                    },
+                    None => Box::new(EnergyDetector::default()),
+                };
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(path) = job.args.audio.get(i) else {
+                        break;
+                    };
+                    match job.one(path, detector.as_mut()) {
+                        Ok(done) => {
+                            if let Ok(mut t) = totals.lock() {
+                                t.0.add(&done.timings);
+                                t.1 += done.audio_seconds;
+                                bar.set_message(format!("{:.0} s of audio", t.1));
+                            }
+                            if job.args.timings {
+                                let t = done.timings;
+                                bar.suspend(|| {
+                                    eprintln!(
+                                        "{}: {:.1} s audio{} decode {:.3} s, resample {:.3} s, vad {:.3} s, whisper {:.3} s",
+                                        path.display(),
+                                        done.audio_seconds,
+                                        if done.cached { " (cached, no ASR);" } else { ";" },
+                                        secs(t.decode),
+                                        secs(t.resample),
+                                        secs(t.vad),
+                                        secs(t.whisper)
+                                    )
+                                });
+                            }
+                        }
+                        Err(e) => {
+                            failures.fetch_add(1, Ordering::SeqCst);
+                            bar.suspend(|| eprintln!("error: {e}"));
+                        }
+                    }
+                    bar.inc(1);
+                }
+            });
+        }
+    });
+    bar.finish_and_clear();
+    if args.timings
+        && let Ok(t) = totals.lock()
+    {
+        let (t, audio) = *t;
+        let whisper = secs(t.whisper);
+        let wall = secs(wall.elapsed());
+        eprintln!(
+            "total: {audio:.1} s audio in {wall:.3} s wall; decode {:.3} s, resample {:.3} s, vad {:.3} s, whisper {whisper:.3} s; wall ÷ whisper {:.3}",
+            secs(t.decode),
+            secs(t.resample),
+            secs(t.vad),
+            if whisper > 0.0 { wall / whisper } else { 0.0 }
+        );
+    }
+    let failed = failures.load(Ordering::SeqCst);
+    if failed > 0 {
+        eprintln!("{failed} of {} files failed", args.audio.len());
+        exit::FAILURE
+    } else {
+        exit::OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::{Segment, Speaker};
+
+    fn sample() -> Transcript {
+        let mut t = Transcript::new("c1");
+        for (s, e, who, text) in [
+            (0.5, 2.25, Speaker::Agent, "Thank you for calling Acme."),
+            (61.0, 3723.5, Speaker::Customer, "Hi."),
+        ] {
+            t.segments.push(Segment {
+                start: Some(s),
+                end: Some(e),
+                speaker: who,
+                channel: None,
+                text: text.into(),
+                words: None,
+            });
+        }
+        t
+    }
+
+    #[test]
+    fn text_formats_are_pinned() {
+        let t = sample();
+        assert_eq!(
+            render(&t, Format::Txt).ok().as_deref(),
+            Some(
+                "[00:00:00.500 - 00:00:02.250] agent: Thank you for calling Acme.\n[00:01:01.000 - 01:02:03.500] customer: Hi.\n"
+            )
+        );
+        assert_eq!(
+            render(&t, Format::Vtt).ok().as_deref(),
+            Some(
+                "WEBVTT\n\n00:00:00.500 --> 00:00:02.250\n<v agent>Thank you for calling Acme.\n\n00:01:01.000 --> 01:02:03.500\n<v customer>Hi.\n"
+            )
+        );
+        assert_eq!(
+            render(&t, Format::Srt).ok().as_deref(),
+            Some(
+                "1\n00:00:00,500 --> 00:00:02,250\n[agent] Thank you for calling Acme.\n\n2\n00:01:01,000 --> 01:02:03,500\n[customer] Hi.\n"
+            )
+        );
+        let json = render(&t, Format::Json).ok().unwrap_or_default();
+        let back: Option<Transcript> = serde_json::from_str(&json).ok();
+        assert_eq!(back, Some(t));
+    }
+}
