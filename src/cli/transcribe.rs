@@ -5,6 +5,7 @@
 //!
 //! Must not depend on the scoring core; it only produces transcripts.
 
+use super::convert::ChannelArg;
 use super::exit;
 use crate::activity::SpeechDetector;
 use crate::activity::energy::EnergyDetector;
@@ -14,21 +15,14 @@ use crate::asr::cache::{self, TranscriptCache};
 use crate::asr::models::{self, DEFAULT_MODEL, DEFAULT_VAD_MODEL, ModelError};
 use crate::asr::pipeline::{self, AgentChannel, Timings};
 use crate::asr::whisper::WhisperTranscriber;
-use crate::transcript::Transcript;
+use crate::transcript::export::{self, ExportFormat};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Side {
-    Left,
-    Right,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -51,7 +45,7 @@ pub struct TranscribeArgs {
     pub vad_model: Option<PathBuf>,
     /// Stereo channel the agent speaks on.
     #[arg(long, value_enum, default_value = "left")]
-    pub agent_channel: Side,
+    pub agent_channel: ChannelArg,
     /// Directory the transcripts are written to.
     #[arg(long, short, default_value = ".")]
     pub output: PathBuf,
@@ -130,80 +124,14 @@ fn vad_model(flag: Option<&Path>) -> Option<PathBuf> {
         .filter(|p| p.is_file())
 }
 
-fn clock(t: f64, sep: char) -> String {
-    let ms = (t.max(0.0) * 1000.0).round() as u64;
-    format!(
-        "{:02}:{:02}:{:02}{sep}{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
-}
-
-/// Renders a transcript in `format`; every line carries its speaker.
-pub fn render(t: &Transcript, format: Format) -> Result<String, serde_json::Error> {
-    let mut out = String::new();
-    let times = |s: &crate::transcript::Segment| (s.start.unwrap_or(0.0), s.end.unwrap_or(0.0));
-    match format {
-        Format::Json => {
-            out = serde_json::to_string_pretty(t)?;
-            out.push('\n');
+impl From<Format> for ExportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Json => ExportFormat::Json,
+            Format::Vtt => ExportFormat::Vtt,
+            Format::Srt => ExportFormat::Srt,
+            Format::Txt => ExportFormat::Txt,
         }
-        Format::Txt => {
-            for s in &t.segments {
-                let (a, b) = times(s);
-                let _ = writeln!(
-                    out,
-                    "[{} - {}] {}: {}",
-                    clock(a, '.'),
-                    clock(b, '.'),
-                    s.speaker.as_str(),
-                    s.text
-                );
-            }
-        }
-        Format::Vtt => {
-            out.push_str("WEBVTT\n");
-            for s in &t.segments {
-                let (a, b) = times(s);
-                let _ = write!(
-                    out,
-                    "\n{} --> {}\n<v {}>{}\n",
-                    clock(a, '.'),
-                    clock(b, '.'),
-                    s.speaker.as_str(),
-                    s.text
-                );
-            }
-        }
-        Format::Srt => {
-            for (i, s) in t.segments.iter().enumerate() {
-                let (a, b) = times(s);
-                if i > 0 {
-                    out.push('\n');
-                }
-                let _ = write!(
-                    out,
-                    "{}\n{} --> {}\n[{}] {}\n",
-                    i + 1,
-                    clock(a, ','),
-                    clock(b, ','),
-                    s.speaker.as_str(),
-                    s.text
-                );
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn extension(format: Format) -> &'static str {
-    match format {
-        Format::Json => "json",
-        Format::Vtt => "vtt",
-        Format::Srt => "srt",
-        Format::Txt => "txt",
     }
 }
 
@@ -248,10 +176,10 @@ impl Job<'_> {
         let name = path
             .file_name()
             .map_or_else(|| "audio".into(), |n| n.to_string_lossy().into_owned());
-        let out_path = self
-            .args
-            .output
-            .join(format!("{name}.{}", extension(self.args.format)));
+        let out_path = self.args.output.join(format!(
+            "{name}.{}",
+            ExportFormat::from(self.args.format).extension()
+        ));
         let mut timings = Timings::default();
         let cached = self.cache.as_ref().and_then(|c| c.get(&key));
         let (transcript, was_cached) = match cached {
@@ -266,8 +194,8 @@ impl Job<'_> {
                     .as_ref()
                     .map_err(Clone::clone)?;
                 let agent = match self.args.agent_channel {
-                    Side::Left => AgentChannel::Left,
-                    Side::Right => AgentChannel::Right,
+                    ChannelArg::Left => AgentChannel::Left,
+                    ChannelArg::Right => AgentChannel::Right,
                 };
                 let label = path.display().to_string();
                 let recognised = pipeline::recognise(
@@ -311,7 +239,7 @@ impl Job<'_> {
                 (t, false)
             }
         };
-        let text = render(&transcript, self.args.format).map_err(|e| e.to_string())?;
+        let text = export::render(&transcript, self.args.format.into());
         std::fs::write(&out_path, text).map_err(|e| format!("{}: {e}", out_path.display()))?;
         Ok(Done {
             audio_seconds: transcript.duration.unwrap_or(0.0),
@@ -468,49 +396,17 @@ pub fn run(args: TranscribeArgs) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::{Segment, Speaker};
-
-    fn sample() -> Transcript {
-        let mut t = Transcript::new("c1");
-        for (s, e, who, text) in [
-            (0.5, 2.25, Speaker::Agent, "Thank you for calling Acme."),
-            (61.0, 3723.5, Speaker::Customer, "Hi."),
-        ] {
-            t.segments.push(Segment {
-                start: Some(s),
-                end: Some(e),
-                speaker: who,
-                channel: None,
-                text: text.into(),
-                words: None,
-            });
-        }
-        t
-    }
 
     #[test]
-    fn text_formats_are_pinned() {
-        let t = sample();
-        assert_eq!(
-            render(&t, Format::Txt).ok().as_deref(),
-            Some(
-                "[00:00:00.500 - 00:00:02.250] agent: Thank you for calling Acme.\n[00:01:01.000 - 01:02:03.500] customer: Hi.\n"
-            )
-        );
-        assert_eq!(
-            render(&t, Format::Vtt).ok().as_deref(),
-            Some(
-                "WEBVTT\n\n00:00:00.500 --> 00:00:02.250\n<v agent>Thank you for calling Acme.\n\n00:01:01.000 --> 01:02:03.500\n<v customer>Hi.\n"
-            )
-        );
-        assert_eq!(
-            render(&t, Format::Srt).ok().as_deref(),
-            Some(
-                "1\n00:00:00,500 --> 00:00:02,250\n[agent] Thank you for calling Acme.\n\n2\n00:01:01,000 --> 01:02:03,500\n[customer] Hi.\n"
-            )
-        );
-        let json = render(&t, Format::Json).ok().unwrap_or_default();
-        let back: Option<Transcript> = serde_json::from_str(&json).ok();
-        assert_eq!(back, Some(t));
+    fn every_format_maps_to_the_shared_exporter_with_its_extension() {
+        let pairs = [
+            (Format::Json, "json"),
+            (Format::Vtt, "vtt"),
+            (Format::Srt, "srt"),
+            (Format::Txt, "txt"),
+        ];
+        for (f, ext) in pairs {
+            assert_eq!(ExportFormat::from(f).extension(), ext);
+        }
     }
 }
