@@ -15,4 +15,5 @@ pub mod output;
 pub mod rubric;
 pub mod scoring;
 pub mod text;
+pub mod tomlcheck;
 pub mod transcript;

@@ -7,14 +7,12 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::scoring::Outcome;
+use crate::tomlcheck::{TomlChecker, Value, type_name};
 use crate::transcript::{Segment, Speaker, Transcript};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-
-type Value<'i> = Spanned<DeValue<'i>>;
 
 const TOP_KEYS: &[&str] = &["rubric", "cases"];
 const CASE_KEYS: &[&str] = &[
@@ -111,11 +109,7 @@ impl Suite {
 /// Parses suite source text; `path` names the file in diagnostics and anchors relative paths.
 pub fn parse(source: &str, path: &Path) -> Result<Suite, Diagnostics> {
     let (doc, parse_errors) = DeTable::parse_recoverable(source);
-    let mut cx = Cx {
-        path,
-        source,
-        errors: Vec::new(),
-    };
+    let mut cx = TomlChecker::new(path, source);
     for e in &parse_errors {
         cx.error(e.span().unwrap_or(0..0), e.message().trim().to_string());
     }
@@ -164,78 +158,10 @@ pub fn parse(source: &str, path: &Path) -> Result<Suite, Diagnostics> {
     })
 }
 
-fn type_name(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
-
-struct Cx<'a> {
-    path: &'a Path,
-    source: &'a str,
-    errors: Vec<Diagnostic>,
-}
+/// The suite walker is the shared TOML checker plus the suite-specific rules below.
+type Cx<'a> = TomlChecker<'a>;
 
 impl Cx<'_> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.errors
-            .push(Diagnostic::at(self.path, self.source, span, message));
-    }
-
-    fn check_keys(&mut self, table: &DeTable, allowed: &[&str], place: &str) {
-        for (k, _) in table.iter() {
-            if !allowed.contains(&k.get_ref().as_ref()) {
-                self.error(
-                    k.span(),
-                    format!(
-                        "unknown key `{}` in {place}; expected one of: {}",
-                        k.get_ref(),
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-
-    fn string(&mut self, v: &Value, what: &str) -> Option<String> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be a string, found {}", type_name(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, v: &Value, what: &str) -> Option<f64> {
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            _ => None,
-        };
-        match parsed {
-            Some(n) if n.is_finite() => Some(n),
-            _ => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be a number, found {}", type_name(v.get_ref())),
-                );
-                None
-            }
-        }
-    }
-
     fn case(&mut self, v: &Value, base: &Path, names: &mut BTreeSet<String>) -> Option<Case> {
         let DeValue::Table(t) = v.get_ref() else {
             self.error(

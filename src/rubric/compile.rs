@@ -10,14 +10,13 @@ use super::model::{
 use super::phrase::{PhraseMatcherBuilder, Slot, Token};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::text::normalize;
+use crate::tomlcheck::{TomlChecker, Value, type_name};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-
-type Value<'i> = Spanned<DeValue<'i>>;
 
 const TOP_KEYS: &[&str] = &["rubric", "variables", "conditions", "sections", "criteria"];
 const RUBRIC_KEYS: &[&str] = &["name", "version", "description", "pass_mark"];
@@ -60,9 +59,7 @@ pub fn compile(
 ) -> Result<Rubric, Diagnostics> {
     let (doc, parse_errors) = DeTable::parse_recoverable(source);
     let mut cx = Cx {
-        path,
-        source,
-        errors: Vec::new(),
+        ck: TomlChecker::new(path, source),
         matcher: PhraseMatcherBuilder::default(),
         variables: BTreeMap::new(),
         named_index: HashMap::new(),
@@ -72,7 +69,7 @@ pub fn compile(
         cx.error(span, e.message().trim().to_string());
     }
     if !parse_errors.is_empty() {
-        return Err(Diagnostics(cx.errors));
+        return Err(Diagnostics(std::mem::take(&mut cx.errors)));
     }
     let top = doc.get_ref();
     cx.check_keys(top, TOP_KEYS, "the top level");
@@ -107,7 +104,7 @@ pub fn compile(
     let criteria = cx.criteria(top, &sections, doc.span());
 
     if !cx.errors.is_empty() {
-        return Err(Diagnostics(cx.errors));
+        return Err(Diagnostics(std::mem::take(&mut cx.errors)));
     }
     let matcher = match cx.matcher.build() {
         Ok(m) => m,
@@ -144,164 +141,26 @@ pub fn compile(
 }
 
 struct Cx<'a> {
-    path: &'a Path,
-    source: &'a str,
-    errors: Vec<Diagnostic>,
+    ck: TomlChecker<'a>,
     matcher: PhraseMatcherBuilder,
     variables: BTreeMap<String, Vec<String>>,
     named_index: HashMap<String, usize>,
 }
 
-fn type_name(v: &DeValue) -> &'static str {
-    match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+impl<'a> std::ops::Deref for Cx<'a> {
+    type Target = TomlChecker<'a>;
+    fn deref(&self) -> &Self::Target {
+        &self.ck
+    }
+}
+
+impl std::ops::DerefMut for Cx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.ck
     }
 }
 
 impl<'a> Cx<'a> {
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.errors
-            .push(Diagnostic::at(self.path, self.source, span, message));
-    }
-
-    fn check_keys(&mut self, table: &DeTable, allowed: &[&str], place: &str) {
-        for (k, _) in table.iter() {
-            if !allowed.contains(&k.get_ref().as_ref()) {
-                self.error(
-                    k.span(),
-                    format!(
-                        "unknown key `{}` in {place}; expected one of: {}",
-                        k.get_ref(),
-                        allowed.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-
-    fn table<'v, 'i>(&mut self, v: &'v Value<'i>, what: &str) -> Option<&'v DeTable<'i>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(t),
-            other => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be a table, found {}", type_name(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn string(&mut self, v: &Value, what: &str) -> Option<String> {
-        match v.get_ref() {
-            DeValue::String(s) => Some(s.to_string()),
-            other => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be a string, found {}", type_name(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn number(&mut self, v: &Value, what: &str) -> Option<f64> {
-        let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .ok()
-                .map(|n| n as f64),
-            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            _ => None,
-        };
-        match parsed {
-            Some(n) if n.is_finite() => Some(n),
-            _ => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be a number, found {}", type_name(v.get_ref())),
-                );
-                None
-            }
-        }
-    }
-
-    fn positive(&mut self, v: &Value, what: &str) -> Option<f64> {
-        let n = self.number(v, what)?;
-        if n <= 0.0 {
-            self.error(
-                v.span(),
-                format!("{what} must be greater than 0, found {n}"),
-            );
-            return None;
-        }
-        Some(n)
-    }
-
-    fn count(&mut self, v: &Value, what: &str) -> Option<u32> {
-        let n = self.number(v, what)?;
-        if n < 0.0 || n.fract() != 0.0 || n > f64::from(u32::MAX) {
-            self.error(
-                v.span(),
-                format!("{what} must be a whole number of at least 0, found {n}"),
-            );
-            return None;
-        }
-        Some(n as u32)
-    }
-
-    fn boolean(&mut self, v: &Value, what: &str) -> Option<bool> {
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            other => {
-                self.error(
-                    v.span(),
-                    format!("{what} must be true or false, found {}", type_name(other)),
-                );
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, v: &Value, what: &str) -> Option<Vec<(String, Range<usize>)>> {
-        let DeValue::Array(items) = v.get_ref() else {
-            self.error(
-                v.span(),
-                format!(
-                    "{what} must be an array of strings, found {}",
-                    type_name(v.get_ref())
-                ),
-            );
-            return None;
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            if let Some(s) = self.string(item, &format!("each entry of {what}")) {
-                out.push((s, item.span()));
-            }
-        }
-        Some(out)
-    }
-
-    fn required<'v, 'i>(
-        &mut self,
-        table: &'v DeTable<'i>,
-        key: &str,
-        span: Range<usize>,
-        place: &str,
-    ) -> Option<&'v Value<'i>> {
-        let v = table.get(key);
-        if v.is_none() {
-            self.error(span, format!("{place} is missing the required key `{key}`"));
-        }
-        v
-    }
-
     fn rubric_header(
         &mut self,
         top: &DeTable,
