@@ -3,7 +3,7 @@
 //!
 //! Built once per transcript and shared by every criterion. Must not depend on whisper, audio or clap.
 
-use crate::text::{Normalized, normalize_bytes_into, normalize_prefix_into, split_sentences};
+use crate::text::{Normalized, normalize_bytes_into, normalize_prefix_into, split_sentences_into};
 use crate::transcript::{Speaker, Transcript};
 use std::ops::Range;
 
@@ -76,6 +76,7 @@ impl Doc {
         doc.sentence_starts.reserve(t.segments.len() * 2);
         doc.segments.reserve(t.segments.len());
         doc.view_turns.reserve(t.segments.len());
+        let mut ranges = Vec::new();
         let mut words_before = 0u32;
         let mut turn = 0usize;
         let mut prev: Option<Speaker> = None;
@@ -100,7 +101,8 @@ impl Doc {
             prev = Some(seg.speaker);
             doc.has_unknown |= seg.speaker == Speaker::Unknown;
             let seg_words_start = words_before;
-            for r in split_sentences(&seg.text) {
+            split_sentences_into(&seg.text, &mut ranges);
+            for r in ranges.drain(..) {
                 let start = text.len() as u32;
                 normalize_bytes_into(&seg.text[r.clone()], &mut text);
                 let end = text.len() as u32;

@@ -6,5 +6,5 @@ mod normalize;
 
 pub use normalize::{
     Normalized, normalize, normalize_bytes_into, normalize_into, normalize_prefix_into,
-    split_sentences,
+    split_sentences, split_sentences_into,
 };

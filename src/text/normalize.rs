@@ -148,6 +148,13 @@ const MAY_END: [bool; 256] = {
 /// Returns the byte ranges of the trimmed sentences; commas do not split.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    split_sentences_into(text, &mut out);
+    out
+}
+
+/// Like [`split_sentences`], but fills a caller's buffer (cleared first) to avoid an allocation.
+pub fn split_sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -168,15 +175,14 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
             _ => (false, 1),
         };
         if is_end {
-            push_trimmed(text, start..i + len, &mut out);
+            push_trimmed(text, start..i + len, out);
             start = i + len;
         }
         i += len;
     }
     if start < bytes.len() {
-        push_trimmed(text, start..bytes.len(), &mut out);
+        push_trimmed(text, start..bytes.len(), out);
     }
-    out
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
