@@ -10,17 +10,10 @@ use crate::audio::channels::{Layout, detect};
 use crate::audio::decode::{DecodeError, decode_file};
 use crate::audio::resample::{ResampleError, resample};
 use crate::audio::{Audio, TARGET_RATE};
+pub use crate::transcript::AgentChannel;
 use crate::transcript::{Segment, Speaker, Transcript};
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Which stereo channel the agent is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AgentChannel {
-    #[default]
-    Left,
-    Right,
-}
 
 /// Wall time spent in each stage of one call.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

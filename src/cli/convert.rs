@@ -29,13 +29,19 @@ pub enum ChannelArg {
     Right,
 }
 
+impl From<ChannelArg> for AgentChannel {
+    fn from(c: ChannelArg) -> Self {
+        match c {
+            ChannelArg::Left => AgentChannel::Left,
+            ChannelArg::Right => AgentChannel::Right,
+        }
+    }
+}
+
 impl ImportArgs {
     pub fn options(&self) -> ImportOptions {
         ImportOptions {
-            agent_channel: match self.agent_channel {
-                ChannelArg::Left => AgentChannel::Left,
-                ChannelArg::Right => AgentChannel::Right,
-            },
+            agent_channel: self.agent_channel.into(),
             agent_speaker: self.agent_speaker.clone(),
         }
     }

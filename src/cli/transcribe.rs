@@ -193,10 +193,7 @@ impl Job<'_> {
                     })
                     .as_ref()
                     .map_err(Clone::clone)?;
-                let agent = match self.args.agent_channel {
-                    ChannelArg::Left => AgentChannel::Left,
-                    ChannelArg::Right => AgentChannel::Right,
-                };
+                let agent: AgentChannel = self.args.agent_channel.into();
                 let label = path.display().to_string();
                 let recognised = pipeline::recognise(
                     &audio,
