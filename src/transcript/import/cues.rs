@@ -10,6 +10,24 @@ use crate::transcript::model::{Segment, Speaker};
 pub(crate) type Voice = (Speaker, Option<u16>);
 
 /// Parses `hh:mm:ss.mmm`, `mm:ss.mmm` (WebVTT) or `hh:mm:ss,mmm` (SRT) into seconds.
+/// The next block of non-blank `(line number, line)` pairs, skipping blank lines before it;
+/// empty at the end of the input.
+pub(crate) fn next_block<'a>(
+    lines: &mut impl Iterator<Item = (usize, &'a str)>,
+) -> Vec<(usize, &'a str)> {
+    let mut block = Vec::new();
+    for (n, line) in lines.by_ref() {
+        if line.trim().is_empty() {
+            if block.is_empty() {
+                continue;
+            }
+            break;
+        }
+        block.push((n, line));
+    }
+    block
+}
+
 pub(crate) fn parse_timestamp(s: &str) -> Option<f64> {
     let parts: Vec<&str> = s.trim().split(':').collect();
     let (h, m, sec) = match parts.as_slice() {

@@ -36,16 +36,7 @@ pub(crate) fn parse(
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
     let mut t = Transcript::new(String::new());
     loop {
-        let mut block: Vec<(usize, &str)> = Vec::new();
-        for (n, line) in lines.by_ref() {
-            if line.trim().is_empty() {
-                if block.is_empty() {
-                    continue;
-                }
-                break;
-            }
-            block.push((n, line));
-        }
+        let block = cues::next_block(&mut lines);
         let Some(&(first_n, first)) = block.first() else {
             break;
         };

@@ -41,16 +41,7 @@ pub(crate) fn parse(
     let mut lines = lines.skip_while(|(_, l)| !l.trim().is_empty()).peekable();
     let mut t = Transcript::new(String::new());
     loop {
-        let mut block: Vec<(usize, &str)> = Vec::new();
-        for (n, line) in lines.by_ref() {
-            if line.trim().is_empty() {
-                if block.is_empty() {
-                    continue;
-                }
-                break;
-            }
-            block.push((n, line));
-        }
+        let block = cues::next_block(&mut lines);
         let Some(&(first_n, first)) = block.first() else {
             break;
         };
