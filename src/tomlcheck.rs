@@ -178,4 +178,34 @@ impl<'a> TomlChecker<'a> {
         }
         v
     }
+
+    /// The entries of the required `[[key]]` array of tables in `top`, each checked for unknown
+    /// keys; a missing key, a non-array or a non-table entry is reported (and the entry skipped).
+    pub fn array_of_tables<'v, 'i>(
+        &mut self,
+        top: &'v DeTable<'i>,
+        key: &str,
+        allowed: &[&str],
+        at: Range<usize>,
+        place: &str,
+    ) -> Vec<(Range<usize>, &'v DeTable<'i>)> {
+        let mut out = Vec::new();
+        let Some(v) = self.required(top, key, at, place) else {
+            return out;
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(
+                v.span(),
+                format!("`{key}` must be an array of tables ([[{key}]])"),
+            );
+            return out;
+        };
+        for item in items.iter() {
+            if let Some(t) = self.table(item, &format!("each [[{key}]] entry")) {
+                self.check_keys(t, allowed, &format!("[[{key}]]"));
+                out.push((item.span(), t));
+            }
+        }
+        out
+    }
 }

@@ -254,28 +254,12 @@ impl<'a> Cx<'a> {
 
     fn sections(&mut self, top: &DeTable, doc_span: Range<usize>) -> Vec<Section> {
         let mut out: Vec<Section> = Vec::new();
-        let Some(v) = self.required(
-            top,
-            "sections",
-            doc_span.start..doc_span.start,
-            "the rubric file",
-        ) else {
-            return out;
-        };
-        let DeValue::Array(items) = v.get_ref() else {
-            self.error(
-                v.span(),
-                "`sections` must be an array of tables ([[sections]])",
-            );
-            return out;
-        };
-        for item in items.iter() {
-            let Some(t) = self.table(item, "each [[sections]] entry") else {
-                continue;
-            };
-            self.check_keys(t, SECTION_KEYS, "[[sections]]");
+        let at = doc_span.start..doc_span.start;
+        for (item_span, t) in
+            self.array_of_tables(top, "sections", SECTION_KEYS, at, "the rubric file")
+        {
             let id = self
-                .required(t, "id", item.span(), "[[sections]]")
+                .required(t, "id", item_span.clone(), "[[sections]]")
                 .and_then(|v| {
                     let s = self.string(v, "`id`")?;
                     if !is_ident(&s) {
@@ -310,29 +294,13 @@ impl<'a> Cx<'a> {
         doc_span: Range<usize>,
     ) -> Vec<Criterion> {
         let mut out: Vec<Criterion> = Vec::new();
-        let Some(v) = self.required(
-            top,
-            "criteria",
-            doc_span.start..doc_span.start,
-            "the rubric file",
-        ) else {
-            return out;
-        };
-        let DeValue::Array(items) = v.get_ref() else {
-            self.error(
-                v.span(),
-                "`criteria` must be an array of tables ([[criteria]])",
-            );
-            return out;
-        };
-        for item in items.iter() {
-            let Some(t) = self.table(item, "each [[criteria]] entry") else {
-                continue;
-            };
-            self.check_keys(t, CRITERION_KEYS, "[[criteria]]");
+        let at = doc_span.start..doc_span.start;
+        for (item_span, t) in
+            self.array_of_tables(top, "criteria", CRITERION_KEYS, at, "the rubric file")
+        {
             let mut section = None;
             let id = self
-                .required(t, "id", item.span(), "[[criteria]]")
+                .required(t, "id", item_span.clone(), "[[criteria]]")
                 .and_then(|v| {
                     let s = self.string(v, "`id`")?;
                     match s.split_once('.') {
@@ -372,7 +340,7 @@ impl<'a> Cx<'a> {
                 Some(v) => self.condition(v, &format!("the condition of `{label}`")),
                 None => {
                     self.error(
-                        item.span().start..item.span().start,
+                        item_span.clone().start..item_span.clone().start,
                         format!("criterion `{label}` has no `condition`"),
                     );
                     None
