@@ -1,12 +1,14 @@
 //! Pipeline benchmark: per-stage times (decode, resample, VAD, whisper) for a 5-minute stereo call
 //! built from samples/call-001.wav with hold silence, using a random-weight tiny.en model; prints the
 //! pipeline wall time ÷ whisper time, and whisper with per-channel VAD ÷ whisper on the whole mixed
-//! recording without VAD. Run on purpose (see docs/benchmarks.md), never by `cargo test`.
+//! recording without VAD, per channel and with both channels packed into one buffer. Run on purpose (see docs/benchmarks.md), never by `cargo test`.
 //!
 //! Must not depend on the network; the model path comes from CALLQA_BENCH_MODEL.
 
 use callqa::activity::silero::SileroDetector;
-use callqa::asr::pipeline::{AgentChannel, Timings, load_audio, recognise};
+use callqa::asr::pipeline::{
+    AgentChannel, Timings, detect_speech, load_audio, recognise_speech, recognise_speech_packed,
+};
 use callqa::asr::whisper::WhisperTranscriber;
 use callqa::asr::{AsrSettings, Transcriber};
 use callqa::audio::Audio;
@@ -16,8 +18,8 @@ use std::time::Instant;
 
 /// Length of the call (seconds) unless CALLQA_BENCH_SECONDS says otherwise.
 const TOTAL_SECONDS: f64 = 300.0;
-/// One repeat of call-001 plus its hold lasts this long.
-const REPEAT_SECONDS: f64 = 33.3;
+/// Share of each repeat of call-001 that is hold silence after it.
+const HOLD_SHARE: f64 = 0.21;
 
 fn write_wav(path: &Path, rate: u32, channels: &[Vec<f32>]) -> std::io::Result<()> {
     let n = channels[0].len();
@@ -59,12 +61,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|t| t.parse::<f64>().ok())
         .unwrap_or(TOTAL_SECONDS);
-    let repeats = ((total / REPEAT_SECONDS).round() as usize).max(1);
-
     // An 8 kHz stereo call (5 minutes by default): call-001 repeated, each followed by hold silence.
     let call = decode_file(&root.join("samples/call-001.wav"))?;
     let rate = call.sample_rate;
     let one = call.channels[0].len();
+    let repeat_seconds = one as f64 / f64::from(rate) / (1.0 - HOLD_SHARE);
+    let repeats = ((total / repeat_seconds).round() as usize).max(1);
     let hold = ((total * f64::from(rate)) as usize / repeats).saturating_sub(one);
     let mut chans = vec![Vec::new(), Vec::new()];
     for _ in 0..repeats {
@@ -89,22 +91,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let wall = Instant::now();
     let mut t = Timings::default();
     let audio = load_audio(&wav, &mut t)?;
-    let got = recognise(
+    let activity = detect_speech(
         &audio,
         Some(&mut vad),
+        AgentChannel::Left,
+        "five-minutes.wav",
+        &mut t,
+    )?;
+    recognise_speech(
+        &audio,
+        &activity,
         &whisper,
         &settings,
-        AgentChannel::Left,
         "five-minutes.wav",
         &mut t,
     )?;
     let wall = wall.elapsed().as_secs_f64();
 
+    // The same speech packed into one buffer for both channels.
+    let mut packed = Timings::default();
+    recognise_speech_packed(
+        &audio,
+        &activity,
+        &whisper,
+        &settings,
+        "five-minutes.wav",
+        &mut packed,
+    )?;
+
     // Both channels silent = silence or hold.
     let speech_any = {
         let mut marks = vec![false; (audio.duration() * 100.0) as usize + 1];
-        for (_, spans) in &got.speech {
-            for &(s, e) in spans {
+        for ch in &activity.channels {
+            for &(s, e) in &ch.spans {
                 for m in marks
                     .iter_mut()
                     .take((e * 100.0) as usize)
@@ -153,6 +172,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "VAD per channel ÷ whole mix    {:.3} (target ≤ 0.6)",
         s(t.whisper) / whole
+    );
+    println!("whisper, both channels packed {:8.3} s", s(packed.whisper));
+    println!(
+        "VAD packed ÷ whole mix         {:.3} (target ≤ 0.6)",
+        s(packed.whisper) / whole
     );
     Ok(())
 }

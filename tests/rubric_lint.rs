@@ -34,7 +34,11 @@ fn every_invalid_fixture_is_reported_with_location() {
 
 #[test]
 fn shipped_rubrics_are_clean() {
-    for file in ["rubrics/default.toml", "rubrics/collections.toml"] {
+    for file in [
+        "rubrics/default.toml",
+        "rubrics/collections.toml",
+        "rubrics/examples/metrics.toml",
+    ] {
         let (code, out) = lint(file);
         assert_eq!(code, 0, "{out}");
         assert!(out.contains(": ok: rubric"), "{out}");

@@ -200,3 +200,79 @@ fn a_transcript_without_speech_is_an_error_not_a_score() {
         "{err}"
     );
 }
+
+#[test]
+fn metric_rubric_scores_from_segment_times_or_measured_metrics() {
+    let rubric = "rubrics/examples/metrics.toml";
+    // Times only: metrics derived from the segments, marked approximate.
+    let (code, out, err) = callqa(&[
+        "score",
+        "--rubric",
+        rubric,
+        "--format",
+        "json",
+        &format!("{FIX}/good-call.json"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("metrics_from_times_json", out);
+    let cards: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(cards[0]["metrics"]["approximate"], true);
+    let balance = &cards[0]["criteria"][1];
+    assert_eq!(balance["id"], "flow.balance");
+    assert_eq!(balance["outcome"], "fail");
+    assert_eq!(balance["evidence"][0]["kind"], "measure");
+    assert_eq!(balance["evidence"][0]["value"], 0.7233);
+
+    // A transcript carrying metrics measured from the recording: those are used as they are.
+    let (code, out, err) = callqa(&[
+        "score",
+        "--rubric",
+        rubric,
+        "--format",
+        "json",
+        &format!("{FIX}/measured-call.json"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let cards: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let interruptions = &cards[0]["criteria"][2];
+    assert_eq!(interruptions["outcome"], "fail");
+    assert_eq!(
+        interruptions["evidence"][0]["note"],
+        "interruptions_by_agent 3 > 2 at 00:11–00:12, 00:20–00:20, 00:33–00:34"
+    );
+    assert_eq!(cards[0]["metrics"]["approximate"], false);
+
+    // Table: a compact metrics line per call; an untimed call has none and its metric criteria
+    // are N/A.
+    let (code, out, err) = callqa(&[
+        "score",
+        "--rubric",
+        rubric,
+        &format!("{FIX}/good-call.json"),
+        &format!("{FIX}/measured-call.json"),
+        &format!("{FIX}/rude-call.txt"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("metrics_table", out);
+}
+
+#[test]
+fn default_rubric_scorecard_carries_measured_metrics_from_the_transcript() {
+    let (code, out, err) = callqa(&[
+        "score",
+        "--format",
+        "json",
+        &format!("{FIX}/measured-call.json"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let cards: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(cards[0]["metrics"]["interruptions_by_agent"], 3);
+    let (_, out, _) = callqa(&[
+        "score",
+        "--format",
+        "json",
+        &format!("{FIX}/good-call.json"),
+    ]);
+    let cards: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(cards[0].get("metrics").is_none());
+}

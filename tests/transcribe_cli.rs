@@ -101,11 +101,23 @@ fn transcribes_files_reports_bad_ones_and_caches() {
     assert_eq!(json["call_id"], "call-001");
     assert_eq!(json["channels"], 2);
     assert!(
-        (json["duration"].as_f64().unwrap_or(0.0) - 26.356).abs() < 0.01,
+        (json["duration"].as_f64().unwrap_or(0.0) - 11.303).abs() < 0.01,
         "{json}"
     );
     assert!(json["segments"].is_array());
     assert_eq!(json["provenance"]["parameters"]["vad"], "silero");
+    // The same VAD run gave the conversation metrics, carried in the transcript.
+    let metrics = &json["metrics"];
+    assert_eq!(metrics["per_role"], true, "{json}");
+    assert_eq!(metrics["approximate"], false);
+    assert!(
+        metrics["agent_talk"].as_f64().is_some_and(|t| t > 4.0),
+        "{metrics}"
+    );
+    assert!(
+        metrics["customer_talk"].as_f64().is_some_and(|t| t > 2.0),
+        "{metrics}"
+    );
     assert!(
         json["provenance"]["audio_hash"]
             .as_str()
@@ -179,5 +191,50 @@ fn offline_missing_model_says_what_to_run() {
             "error: model 'tiny.en' is not in {0}; run `callqa models download tiny.en` or put the file at {0}/ggml-tiny.en.bin\n",
             tmp.path().display()
         )
+    );
+}
+
+#[test]
+fn metric_thresholds_reach_the_transcript() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (cache, models) = (tmp.path().join("cache"), tmp.path().join("models"));
+    let call = sample("call-001.wav");
+    let run = |out: &str, extra: &[&str]| {
+        let out = tmp.path().join(out);
+        let mut args = vec![
+            call.to_str().expect("utf8"),
+            "--output",
+            out.to_str().expect("utf8"),
+        ];
+        args.extend_from_slice(extra);
+        let done = transcribe(&cache, &models, &args);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("call-001.wav.json")).expect("transcript"),
+        )
+        .expect("json");
+        json["metrics"]["non_talk_count"].as_u64().expect("count")
+    };
+    let default = run("default", &[]);
+    // Counting every pause of 0.3 s or more between turns finds more non-talk than the 2 s default.
+    let fine = run("fine", &["--min-non-talk", "0.3"]);
+    assert!(fine > default, "{fine} vs {default}");
+    // Packing both channels into one whisper run changes what whisper sees, not the VAD or the metrics.
+    let packed = run("packed", &["--pack-channels"]);
+    assert_eq!(packed, default);
+
+    let bad = transcribe(
+        &cache,
+        &models,
+        &[call.to_str().expect("utf8"), "--min-burst=-1"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: --min-burst must be a finite number of at least 0, got -1\n"
     );
 }

@@ -3,7 +3,7 @@
 //!
 //! Must not depend on whisper, the transcript model or clap.
 
-use super::{ActivityError, Intervals, SpeechDetector};
+use super::{ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames};
 
 const FRAME: usize = 480;
 const RATE: f64 = 16_000.0;
@@ -34,6 +34,12 @@ impl Default for EnergyDetector {
 
 impl SpeechDetector for EnergyDetector {
     fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
+        Ok(self.analyse(samples)?.spans)
+    }
+
+    /// One pass over the frame energies: the loud frames (unpadded) for the metrics, and the bridged,
+    /// padded spans to transcribe.
+    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
         let energies: Vec<f32> = samples
             .chunks(FRAME)
             .map(|c| (c.iter().map(|v| v * v).sum::<f32>() / c.len() as f32).sqrt())
@@ -66,7 +72,13 @@ impl SpeechDetector for EnergyDetector {
                 _ => out.push((s, t)),
             }
         }
-        Ok(out)
+        Ok(ChannelActivity {
+            spans: out,
+            frames: Some(SpeechFrames {
+                frame_seconds: frame_secs,
+                speech: energies.iter().map(|&e| e >= threshold).collect(),
+            }),
+        })
     }
 
     fn name(&self) -> &'static str {

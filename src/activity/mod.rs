@@ -21,10 +21,37 @@ pub enum ActivityError {
     Detect(String),
 }
 
+/// One speech decision per fixed-length frame, before any padding or bridging: what talk-time metrics
+/// are measured from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechFrames {
+    /// Length of one frame in seconds.
+    pub frame_seconds: f64,
+    /// `true` where the frame is speech.
+    pub speech: Vec<bool>,
+}
+
+/// Everything one run of a detector found on one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelActivity {
+    /// Speech spans to transcribe (padded so that word edges are not cut off).
+    pub spans: Intervals,
+    /// The unpadded per-frame decisions, when the detector has them.
+    pub frames: Option<SpeechFrames>,
+}
+
 /// Finds speech in 16 kHz mono samples.
 pub trait SpeechDetector {
     /// Returns the speech intervals in `samples` (16 kHz).
     fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError>;
     /// Short name for provenance ("silero", "energy").
     fn name(&self) -> &'static str;
+    /// Runs the detector once and returns both the spans to transcribe and, when the detector has them, its
+    /// per-frame decisions for the metrics. The default runs [`SpeechDetector::detect`] and has no frames.
+    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
+        Ok(ChannelActivity {
+            spans: self.detect(samples)?,
+            frames: None,
+        })
+    }
 }

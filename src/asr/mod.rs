@@ -4,10 +4,12 @@
 //!
 //! Must not depend on clap or on the scoring core; settings come in as plain values.
 
+pub mod analyse;
 pub mod cache;
 pub mod fake;
 pub mod models;
 pub mod pipeline;
+pub mod prompt;
 pub mod stitch;
 pub mod whisper;
 

@@ -3,9 +3,9 @@
 //!
 //! Must not depend on clap, environment variables or default paths: callers pass every setting.
 
-use super::stitch::Stitched;
+use super::stitch::{ChannelSpans, PackedStitch, Stitched};
 use super::{AsrError, AsrSettings, Transcriber};
-use crate::activity::{ActivityError, SpeechDetector};
+use crate::activity::{ActivityError, ChannelActivity, SpeechDetector, SpeechFrames};
 use crate::audio::channels::{Layout, detect};
 use crate::audio::decode::{DecodeError, decode_file};
 use crate::audio::resample::{ResampleError, resample};
@@ -55,19 +55,57 @@ pub struct Recognised {
     pub speech: Vec<(u16, Vec<(f64, f64)>)>,
 }
 
-/// Transcribes a 16 kHz recording: each independent channel separately, merged in time order.
-/// `detector` finds speech (`None` transcribes whole channels); `label` names the file in errors.
-pub fn recognise(
+/// The speech found on one channel that will be transcribed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelSpeech {
+    /// Index of the channel in the recording.
+    pub index: usize,
+    /// Who speaks on it (`Unknown` for mono).
+    pub speaker: Speaker,
+    /// Channel number written on the segments (`None` for mono).
+    pub channel: Option<u16>,
+    /// Speech spans in seconds, sorted, as the detector gave them (padded, for transcription).
+    pub spans: Vec<(f64, f64)>,
+    /// The detector's unpadded per-frame decisions, for the metrics, when it has them.
+    pub frames: Option<SpeechFrames>,
+}
+
+/// Voice activity of a recording: one entry per independent channel (one for mono, two for stereo),
+/// computed once and shared by transcription and the conversation metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeechActivity {
+    pub channels: Vec<ChannelSpeech>,
+    /// Name of the detector that found the speech ("silero", "energy", "none").
+    pub detector: String,
+}
+
+impl SpeechActivity {
+    /// True when the recording carries one party per channel.
+    pub fn is_stereo(&self) -> bool {
+        self.channels.len() == 2
+    }
+
+    /// The spans of the channel of `speaker`, if there is one.
+    pub fn spans_of(&self, speaker: Speaker) -> Option<&[(f64, f64)]> {
+        self.channel_of(speaker).map(|c| c.spans.as_slice())
+    }
+
+    /// The channel of `speaker`, if there is one.
+    pub fn channel_of(&self, speaker: Speaker) -> Option<&ChannelSpeech> {
+        self.channels.iter().find(|c| c.speaker == speaker)
+    }
+}
+
+/// Runs the detector once on every independent channel of a 16 kHz recording (`None` marks whole channels
+/// as speech). Duplicate or one-silent stereo is treated as mono, so it is analysed once.
+pub fn detect_speech(
     audio: &Audio,
     detector: Option<&mut dyn SpeechDetector>,
-    transcriber: &dyn Transcriber,
-    settings: &AsrSettings,
     agent: AgentChannel,
     label: &str,
     timings: &mut Timings,
-) -> Result<Recognised, PipelineError> {
-    let layout = detect(&audio.channels);
-    let plan: Vec<(usize, Speaker, Option<u16>)> = match layout {
+) -> Result<SpeechActivity, PipelineError> {
+    let plan: Vec<(usize, Speaker, Option<u16>)> = match detect(&audio.channels) {
         Layout::Mono(i) => vec![(i, Speaker::Unknown, None)],
         Layout::Stereo => {
             let (l, r) = match agent {
@@ -77,24 +115,55 @@ pub fn recognise(
             vec![(0, l, Some(0)), (1, r, Some(1))]
         }
     };
+    let name = detector.as_ref().map_or("none", |d| d.name()).to_string();
     let mut detector = detector;
-    let mut segments = Vec::new();
-    let mut speech = Vec::new();
+    let mut channels = Vec::with_capacity(plan.len());
     for (index, speaker, channel) in plan {
         let samples = &audio.channels[index];
         let started = Instant::now();
-        let spans = match detector.as_deref_mut() {
+        let found = match detector.as_deref_mut() {
             Some(d) => d
-                .detect(samples)
+                .analyse(samples)
                 .map_err(|source| PipelineError::Activity {
                     path: label.to_string(),
                     source,
                 })?,
-            None => vec![(0.0, samples.len() as f64 / f64::from(TARGET_RATE))],
+            None => ChannelActivity {
+                spans: vec![(0.0, samples.len() as f64 / f64::from(TARGET_RATE))],
+                frames: None,
+            },
         };
         timings.vad += started.elapsed();
-        let stitched = Stitched::new(samples, &spans);
-        speech.push((index as u16, spans));
+        channels.push(ChannelSpeech {
+            index,
+            speaker,
+            channel,
+            spans: found.spans,
+            frames: found.frames,
+        });
+    }
+    Ok(SpeechActivity {
+        channels,
+        detector: name,
+    })
+}
+
+/// Transcribes the speech already found on each channel: stitches its spans, runs the transcriber once
+/// per channel, maps the times back and merges the channels in time order.
+pub fn recognise_speech(
+    audio: &Audio,
+    activity: &SpeechActivity,
+    transcriber: &dyn Transcriber,
+    settings: &AsrSettings,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Vec<Segment>, PipelineError> {
+    let mut segments = Vec::new();
+    for ch in &activity.channels {
+        let Some(samples) = audio.channels.get(ch.index) else {
+            continue;
+        };
+        let stitched = Stitched::new(samples, &ch.spans);
         if stitched.is_empty() {
             continue;
         }
@@ -109,8 +178,8 @@ pub fn recognise(
         segments.extend(stitched.map_segments(raw).into_iter().map(|s| Segment {
             start: Some(round_ms(s.start)),
             end: Some(round_ms(s.end)),
-            speaker,
-            channel,
+            speaker: ch.speaker,
+            channel: ch.channel,
             text: s.text,
             words: s.words,
         }));
@@ -121,6 +190,121 @@ pub fn recognise(
             .total_cmp(&b.start.unwrap_or(0.0))
             .then(a.channel.cmp(&b.channel))
     });
+    Ok(segments)
+}
+
+/// How the speech of a stereo call's channels is handed to whisper.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Packing {
+    /// One whisper run per channel ([`recognise_speech`]): every line's speaker is right by construction.
+    #[default]
+    PerChannel,
+    /// Both channels in one buffer ([`recognise_speech_packed`]): one padded 30-second window per call
+    /// instead of one per channel; speakers rest on whisper's word times at the changes of channel.
+    Packed,
+}
+
+/// Transcribes the speech already found, per channel or packed.
+pub fn recognise_speech_with(
+    audio: &Audio,
+    activity: &SpeechActivity,
+    transcriber: &dyn Transcriber,
+    settings: &AsrSettings,
+    packing: Packing,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Vec<Segment>, PipelineError> {
+    match packing {
+        Packing::PerChannel => {
+            recognise_speech(audio, activity, transcriber, settings, label, timings)
+        }
+        Packing::Packed => {
+            recognise_speech_packed(audio, activity, transcriber, settings, label, timings)
+        }
+    }
+}
+
+/// Like [`recognise_speech`], but with every channel's speech packed into one buffer in spoken order and
+/// transcribed in one run ([`PackedStitch`]): whisper encodes 30-second windows, so two per-channel buffers
+/// each pay for a padded last window, one packed buffer only once. Word times are requested from whisper
+/// to cut segments that run across pieces of different channels (kept in the output only when `settings`
+/// asks for them).
+pub fn recognise_speech_packed(
+    audio: &Audio,
+    activity: &SpeechActivity,
+    transcriber: &dyn Transcriber,
+    settings: &AsrSettings,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Vec<Segment>, PipelineError> {
+    let inputs: Vec<ChannelSpans<'_>> = activity
+        .channels
+        .iter()
+        .filter_map(|c| {
+            audio
+                .channels
+                .get(c.index)
+                .map(|s| (s.as_slice(), c.spans.as_slice()))
+        })
+        .collect();
+    let packed = PackedStitch::new(&inputs);
+    if packed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let with_words = AsrSettings {
+        word_timestamps: true,
+        ..settings.clone()
+    };
+    let started = Instant::now();
+    let raw = transcriber
+        .transcribe(&packed.samples, &with_words)
+        .map_err(|source| PipelineError::Asr {
+            path: label.to_string(),
+            source,
+        })?;
+    timings.whisper += started.elapsed();
+    let mut segments: Vec<Segment> = packed
+        .map_segments(raw)
+        .into_iter()
+        .filter_map(|(i, s)| {
+            let ch = activity.channels.get(i)?;
+            Some(Segment {
+                start: Some(round_ms(s.start)),
+                end: Some(round_ms(s.end)),
+                speaker: ch.speaker,
+                channel: ch.channel,
+                text: s.text,
+                words: s.words.filter(|_| settings.word_timestamps),
+            })
+        })
+        .collect();
+    segments.sort_by(|a, b| {
+        a.start
+            .unwrap_or(0.0)
+            .total_cmp(&b.start.unwrap_or(0.0))
+            .then(a.channel.cmp(&b.channel))
+    });
+    Ok(segments)
+}
+
+/// Transcribes a 16 kHz recording: each independent channel separately, merged in time order.
+/// `detector` finds speech (`None` transcribes whole channels); `label` names the file in errors.
+pub fn recognise(
+    audio: &Audio,
+    detector: Option<&mut dyn SpeechDetector>,
+    transcriber: &dyn Transcriber,
+    settings: &AsrSettings,
+    agent: AgentChannel,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Recognised, PipelineError> {
+    let activity = detect_speech(audio, detector, agent, label, timings)?;
+    let segments = recognise_speech(audio, &activity, transcriber, settings, label, timings)?;
+    let speech = activity
+        .channels
+        .into_iter()
+        .map(|c| (c.index as u16, c.spans))
+        .collect();
     Ok(Recognised { segments, speech })
 }
 

@@ -488,6 +488,7 @@ mod tests {
             auto_fail_reasons: Vec::new(),
             timed: true,
             speakers_verified: true,
+            metrics: None,
             sections: Vec::new(),
             criteria: outcomes
                 .iter()

@@ -5,8 +5,12 @@
 
 mod check;
 pub mod convert;
+mod merge;
+pub mod metrics;
+mod report;
 mod rubric;
 mod rubric_diff;
+mod run;
 mod score;
 
 use crate::rubric::{Rubric, load_rubric_file_with};
@@ -53,6 +57,14 @@ pub enum Command {
     Transcribe(transcribe::TranscribeArgs),
     /// List, download and locate whisper and VAD models.
     Models(models::ModelsArgs),
+    /// Conversation metrics (talk, non-talk, overtalk, interruptions) of recordings or timed transcripts.
+    Metrics(metrics::MetricsArgs),
+    /// Transcribe, measure and score folders of recordings and transcripts into the results store.
+    Run(run::RunArgs),
+    /// Merge results stores (e.g. one per shard) into one.
+    Merge(merge::MergeArgs),
+    /// Write coaching reports (HTML, Markdown, JSON, CSV) from the results store.
+    Report(report::ReportArgs),
 }
 
 /// Runs the CLI and returns the process exit code.
@@ -65,6 +77,10 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Transcribe(args) => ExitCode::from(transcribe::run(args)),
         Command::Models(args) => ExitCode::from(models::run(args)),
+        Command::Metrics(a) => metrics::run(&a),
+        Command::Run(args) => run::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -1,10 +1,11 @@
-//! `callqa rubric diff OLD NEW TRANSCRIPTS...`: the impact of a rubric change on past calls,
-//! scored from transcript files (no ASR).
+//! `callqa rubric diff OLD NEW [TRANSCRIPTS...] [--store PATH]`: the impact of a rubric change on past
+//! calls, scored from transcript files and/or the transcripts in a results store (no ASR).
 
 use super::{exit, write_output};
 use crate::check::diff::{diff, render_json, render_markdown, render_table};
 use crate::rubric::{Rubric, load_rubric_file};
 use crate::scoring::{RubricRef, score};
+use crate::store::{RecordFilter, Store};
 use crate::transcript::load_file;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -26,8 +27,11 @@ pub struct DiffArgs {
     #[arg(value_name = "NEW")]
     pub new: PathBuf,
     /// Transcript files or folders of them to score with both rubrics.
-    #[arg(required = true, value_name = "TRANSCRIPTS")]
+    #[arg(value_name = "TRANSCRIPTS", required_unless_present = "store")]
     pub inputs: Vec<PathBuf>,
+    /// Also score every call stored in this results store (see `callqa run`).
+    #[arg(long, value_name = "PATH")]
+    pub store: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: DiffFormat,
@@ -57,6 +61,24 @@ pub fn run(args: DiffArgs) -> ExitCode {
     let mut old_cards = Vec::new();
     let mut new_cards = Vec::new();
     let mut unreadable = 0;
+    if let Some(path) = &args.store {
+        match Store::open_existing(path).and_then(|s| s.records(&RecordFilter::default())) {
+            Ok(records) => {
+                for r in records {
+                    let mut t = r.transcript;
+                    if r.agent_id.is_some() {
+                        t.agent_id = r.agent_id;
+                    }
+                    old_cards.push(score(&old, &t));
+                    new_cards.push(score(&new, &t));
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(exit::USAGE);
+            }
+        }
+    }
     for file in super::expand_inputs(&args.inputs, &["json", "txt", "vtt", "srt"]) {
         match file.and_then(|f| load_file(&f).map_err(|e| e.to_string())) {
             Ok(t) => {

@@ -7,19 +7,23 @@
 
 use super::convert::ChannelArg;
 use super::exit;
+use super::metrics::MeasureArgs;
 use crate::activity::SpeechDetector;
 use crate::activity::energy::EnergyDetector;
 use crate::activity::silero::SileroDetector;
 use crate::asr::AsrSettings;
+use crate::asr::analyse::{self, MeasureSettings};
 use crate::asr::cache::{self, TranscriptCache};
 use crate::asr::models::{self, DEFAULT_MODEL, DEFAULT_VAD_MODEL, ModelError};
-use crate::asr::pipeline::{self, AgentChannel, Timings};
+use crate::asr::pipeline::{self, AgentChannel, Packing, Timings};
+use crate::asr::prompt::build_prompt;
 use crate::asr::whisper::WhisperTranscriber;
 use crate::transcript::export::{self, ExportFormat};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -66,6 +70,12 @@ pub struct TranscribeArgs {
     /// Names to prime recognition with, e.g. "Acme, FiberMax".
     #[arg(long)]
     pub vocabulary: Option<String>,
+    /// Rubric whose variable values that are proper names (company, products) also prime recognition.
+    #[arg(long, value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+    /// Overrides a rubric variable for the prompt, as in `callqa score` (NAME=VALUE, `|` between alternatives).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::parse_var)]
+    pub vars: Vec<(String, Vec<String>)>,
     #[arg(long, default_value = "en")]
     pub language: String,
     /// Beam search width (default: greedy decoding).
@@ -77,10 +87,57 @@ pub struct TranscribeArgs {
     /// Print per-stage timings to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Transcribe both channels of a stereo call in one whisper run (their speech packed in spoken order)
+    /// instead of one run per channel; see docs/transcribe.md.
+    #[arg(long)]
+    pub pack_channels: bool,
+    /// Thresholds of the conversation metrics written into the transcript.
+    #[command(flatten)]
+    pub measure: MeasureArgs,
+}
+
+/// The values of a rubric's `[variables]`, in file order, with `--var` overrides applied. The rubric is
+/// compiled first through the rubric API, so an invalid one is reported with its diagnostics (and `Err`).
+fn rubric_values(
+    path: Option<&Path>,
+    vars: &[(String, Vec<String>)],
+) -> Result<Vec<String>, ExitCode> {
+    let mut table: Vec<(String, Vec<String>)> = Vec::new();
+    if let Some(path) = path {
+        super::load_rubric(Some(path), vars)?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: {}: cannot read rubric: {e}", path.display());
+            ExitCode::from(exit::USAGE)
+        })?;
+        let doc: toml::Table = text.parse().map_err(|e| {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::from(exit::USAGE)
+        })?;
+        if let Some(toml::Value::Table(variables)) = doc.get("variables") {
+            for (name, value) in variables {
+                let values = match value {
+                    toml::Value::String(s) => vec![s.clone()],
+                    toml::Value::Array(a) => a
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                table.push((name.clone(), values));
+            }
+        }
+    }
+    for (name, values) in vars {
+        match table.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1.clone_from(values),
+            None => table.push((name.clone(), values.clone())),
+        }
+    }
+    Ok(table.into_iter().flat_map(|(_, v)| v).collect())
 }
 
 /// The transcript cache directory: `CALLQA_CACHE_DIR`, else the user's cache directory + `callqa/transcripts`.
-fn cache_dir() -> PathBuf {
+pub(super) fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CALLQA_CACHE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
@@ -91,7 +148,7 @@ fn cache_dir() -> PathBuf {
 }
 
 /// Finds the whisper model, downloading a known one unless `offline`; returns its path and checksum.
-fn whisper_model(spec: &str, offline: bool) -> Result<(PathBuf, String), ModelError> {
+pub(super) fn whisper_model(spec: &str, offline: bool) -> Result<(PathBuf, String), ModelError> {
     let dir = super::models::models_dir();
     match models::resolve(spec, &dir) {
         Ok(path) => {
@@ -112,7 +169,7 @@ fn whisper_model(spec: &str, offline: bool) -> Result<(PathBuf, String), ModelEr
 }
 
 /// The VAD model: `--vad-model`, `CALLQA_VAD_MODEL`, then the models directory.
-fn vad_model(flag: Option<&Path>) -> Option<PathBuf> {
+pub(super) fn vad_model(flag: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = flag {
         return Some(p.to_path_buf());
     }
@@ -144,6 +201,7 @@ struct Job<'a> {
     vad_path: Option<PathBuf>,
     transcriber: OnceLock<Result<WhisperTranscriber, String>>,
     cache: Option<TranscriptCache>,
+    measure: MeasureSettings,
 }
 
 /// Outcome of one file.
@@ -154,6 +212,14 @@ struct Done {
 }
 
 impl Job<'_> {
+    fn packing(&self) -> Packing {
+        if self.args.pack_channels {
+            Packing::Packed
+        } else {
+            Packing::PerChannel
+        }
+    }
+
     fn settings_key(&self, vad: &str) -> String {
         serde_json::json!({
             "language": self.settings.language,
@@ -162,6 +228,8 @@ impl Job<'_> {
             "word_timestamps": self.settings.word_timestamps,
             "agent_channel": format!("{:?}", self.args.agent_channel),
             "vad": vad,
+            "metrics": format!("{:?}", self.measure),
+            "packing": format!("{:?}", self.packing()),
         })
         .to_string()
     }
@@ -195,20 +263,22 @@ impl Job<'_> {
                     .map_err(Clone::clone)?;
                 let agent: AgentChannel = self.args.agent_channel.into();
                 let label = path.display().to_string();
-                let recognised = pipeline::recognise(
+                let call_id = path
+                    .file_stem()
+                    .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+                let (mut t, _) = analyse::transcribe_and_measure(
                     &audio,
                     Some(detector),
                     transcriber,
                     &self.settings,
+                    self.packing(),
                     agent,
+                    &call_id,
                     &label,
+                    &self.measure,
                     &mut timings,
                 )
                 .map_err(|e| e.to_string())?;
-                let call_id = path
-                    .file_stem()
-                    .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
-                let mut t = pipeline::to_transcript(&call_id, &audio, recognised, &self.settings);
                 let p = &mut t.provenance;
                 p.source = Some(label);
                 p.format = Some("whisper".into());
@@ -283,11 +353,28 @@ pub fn run(args: TranscribeArgs) -> u8 {
         eprintln!("error: {}: {e}", args.output.display());
         return exit::USAGE;
     }
+    let measure = match args.measure.settings() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let values = match rubric_values(args.rubric.as_deref(), &args.vars) {
+        Ok(v) => v,
+        Err(_) => return exit::USAGE,
+    };
+    let prompt = build_prompt(args.vocabulary.as_deref(), &values);
+    if args.timings
+        && let Some(p) = &prompt
+    {
+        eprintln!("prompt: {p}");
+    }
     let job = Job {
         settings: AsrSettings {
             language: args.language.clone(),
             beam_size: args.beam_size,
-            prompt: args.vocabulary.clone(),
+            prompt,
             word_timestamps: args.word_timestamps,
             threads,
         },
@@ -296,6 +383,7 @@ pub fn run(args: TranscribeArgs) -> u8 {
         vad_path,
         transcriber: OnceLock::new(),
         cache: (!args.no_cache).then(|| TranscriptCache::new(cache_dir())),
+        measure,
         args: &args,
     };
     let bar = if std::io::stderr().is_terminal() {
@@ -393,6 +481,41 @@ pub fn run(args: TranscribeArgs) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rubric(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("rubrics")
+            .join(name)
+    }
+
+    #[test]
+    fn prompt_joins_vocabulary_and_the_rubric_s_names() {
+        let values = rubric_values(Some(&rubric("collections.toml")), &[]).unwrap_or_default();
+        assert_eq!(
+            build_prompt(Some("FiberMax"), &values).as_deref(),
+            Some("FiberMax, Acme Finance, Acme.")
+        );
+        // --var replaces the rubric's value, as it does for scoring.
+        let vars = [("company".to_string(), vec!["Globex".to_string()])];
+        let values = rubric_values(Some(&rubric("collections.toml")), &vars).unwrap_or_default();
+        assert_eq!(build_prompt(None, &values).as_deref(), Some("Globex."));
+        // The default rubric's variables are ordinary words: they add nothing.
+        let values = rubric_values(Some(&rubric("default.toml")), &[]).unwrap_or_default();
+        assert!(!values.is_empty());
+        assert_eq!(
+            build_prompt(Some("Acme"), &values).as_deref(),
+            Some("Acme.")
+        );
+    }
+
+    #[test]
+    fn an_invalid_rubric_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[rubric]\nname = 3\n").expect("write");
+        assert!(rubric_values(Some(&bad), &[]).is_err());
+        assert!(rubric_values(Some(&dir.path().join("missing.toml")), &[]).is_err());
+    }
 
     #[test]
     fn every_format_maps_to_the_shared_exporter_with_its_extension() {

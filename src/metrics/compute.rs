@@ -383,8 +383,13 @@ fn normalize(duration: f64, intervals: &[Interval]) -> Vec<Interval> {
     out
 }
 
+/// Sum of the lengths; folded from +0.0 because `Iterator::sum` of no floats gives -0.0, which JSON and
+/// tables would show as "-0.0".
 fn total(intervals: &[Interval]) -> f64 {
-    intervals.iter().map(Interval::length).sum()
+    intervals
+        .iter()
+        .map(Interval::length)
+        .fold(0.0, |a, b| a + b)
 }
 
 /// Union of two sorted, disjoint lists.
@@ -472,7 +477,8 @@ fn find_interruptions(
 }
 
 fn round_to(x: f64, scale: f64) -> f64 {
-    (x * scale).round() / scale
+    // `+ 0.0` turns -0 (the sum of no intervals) into 0, so JSON never shows `-0.0`.
+    (x * scale).round() / scale + 0.0
 }
 
 /// Rounds to the millisecond so that JSON shows 12.34, not 12.340000000000002.

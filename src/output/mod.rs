@@ -1,12 +1,14 @@
-//! Renders scorecards for `callqa score`: table, JSON, JSON lines and CSV. Reads only the
-//! results model.
+//! Renders scorecards for `callqa score` (table, JSON, JSON lines, CSV) and the conversation metrics of
+//! `callqa metrics`. Reads only the results model.
 //!
 //! Must not depend on whisper, audio or clap.
 
 mod csv;
+mod metrics;
 mod table;
 
 pub use csv::{csv_field, scorecards_csv};
+pub use metrics::{MeasuredCall, metrics_json, metrics_table};
 pub use table::scorecards_table;
 
 use crate::scoring::Scorecard;

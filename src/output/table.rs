@@ -1,8 +1,10 @@
-//! The human default of `callqa score`: one line per call with score, verdict and failed criteria.
+//! The human default of `callqa score`: one line per call with score, verdict and failed criteria,
+//! then a compact metrics line for each call that has conversation metrics.
 //!
 //! Must not depend on whisper, audio or clap.
 
-use crate::scoring::{Outcome, Scorecard};
+use crate::metrics::Metrics;
+use crate::scoring::{Outcome, Scorecard, format_time};
 use std::fmt::Write;
 
 pub fn scorecards_table(cards: &[Scorecard]) -> String {
@@ -88,5 +90,60 @@ pub fn scorecards_table(cards: &[Scorecard]) -> String {
             let _ = writeln!(out, "  {}: {reason}", c.call_id);
         }
     }
+    let measured: Vec<(&str, &Metrics)> = cards
+        .iter()
+        .filter_map(|c| Some((c.call_id.as_str(), c.metrics.as_ref()?)))
+        .collect();
+    if !measured.is_empty() {
+        out.push_str("\nmetrics:\n");
+        for (call_id, m) in measured {
+            let _ = writeln!(out, "  {call_id}: {}", metrics_line(m));
+        }
+    }
     out
+}
+
+/// "05:12, talk 61% agent, longest silence 74.2 s at 02:13, overtalk 3.1 s, interruptions 2 by
+/// agent / 0 by customer, agent 152 wpm, customer 131 wpm, customer sentiment 0.12 → 0.4 (approximate)".
+fn metrics_line(m: &Metrics) -> String {
+    let mut parts = vec![format!("duration {}", format_time(m.duration))];
+    if let Some(r) = m.talk_ratio {
+        parts.push(format!("talk {:.0}% agent", r * 100.0));
+    }
+    match m
+        .non_talk_spans
+        .iter()
+        .max_by(|a, b| a.length().total_cmp(&b.length()))
+    {
+        Some(iv) => parts.push(format!(
+            "longest silence {:.1} s at {}",
+            m.non_talk_max,
+            format_time(iv.start)
+        )),
+        None => parts.push("no dead air".into()),
+    }
+    if let Some(o) = m.overtalk {
+        parts.push(format!("overtalk {:.1} s", o + 0.0));
+    }
+    if let (Some(a), Some(c)) = (m.interruptions_by_agent, m.interruptions_by_customer) {
+        parts.push(format!("interruptions {a} by agent / {c} by customer"));
+    }
+    if let Some(a) = m.agent_wpm {
+        parts.push(format!("agent {a:.0} wpm"));
+    }
+    if let Some(c) = m.customer_wpm {
+        parts.push(format!("customer {c:.0} wpm"));
+    }
+    let s = &m.sentiment;
+    if let (Some(start), Some(end)) = (s.customer_sentiment_start, s.customer_sentiment_end) {
+        parts.push(format!("customer sentiment {start:.2} → {end:.2}"));
+    }
+    if !m.per_role {
+        parts.push("mono: no per-role metrics".into());
+    }
+    let mut line = parts.join(", ");
+    if m.approximate {
+        line.push_str(" (approximate: from segment times)");
+    }
+    line
 }

@@ -5,10 +5,12 @@
 //! Rubrics are strict: unknown keys are errors. Must not depend on whisper, audio or clap.
 
 use super::model::{
-    Condition, Criterion, Leaf, NamedCondition, Rubric, Section, SpeakerFilter, Window,
+    Condition, Criterion, Leaf, MetricCondition, NamedCondition, Rubric, Section, SpeakerFilter,
+    Window,
 };
 use super::phrase::{PhraseMatcherBuilder, Slot, Token};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::metrics::Metrics;
 use crate::text::normalize;
 use crate::tomlcheck::{TomlChecker, Value, type_name};
 use sha2::{Digest, Sha256};
@@ -42,6 +44,7 @@ const LEAF_KEYS: &[&str] = &[
     "min_words",
 ];
 const COMBINATOR_KEYS: &[&str] = &["all", "any", "not", "ref"];
+const METRIC_KEYS: &[&str] = &["metric", "min", "max"];
 const WINDOW_KEYS: &[&str] = &[
     "first_seconds",
     "last_seconds",
@@ -127,6 +130,10 @@ pub fn compile(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    let uses_metrics = named.iter().any(|n| reads_metric(&n.condition))
+        || criteria.iter().any(|c| {
+            reads_metric(&c.condition) || c.applies_when.as_ref().is_some_and(reads_metric)
+        });
     Ok(Rubric {
         name,
         version,
@@ -136,8 +143,19 @@ pub fn compile(
         sections,
         criteria,
         named,
+        uses_metrics,
         matcher,
     })
+}
+
+/// True when the condition itself (not counting named conditions it refers to) reads a metric.
+fn reads_metric(c: &Condition) -> bool {
+    match c {
+        Condition::All(xs) | Condition::Any(xs) => xs.iter().any(reads_metric),
+        Condition::Not(x) => reads_metric(x),
+        Condition::Metric(_) => true,
+        Condition::Ref(_) | Condition::Leaf(_) => false,
+    }
 }
 
 struct Cx<'a> {
@@ -378,7 +396,7 @@ impl<'a> Cx<'a> {
         if combinators.len() > 1 || (!combinators.is_empty() && t.len() > 1) {
             self.error(
                 v.span(),
-                format!("{what} mixes `{}` with other keys; a condition is either one of all/any/not/ref or a match (speaker, phrases, regex, …)", combinators[0]),
+                format!("{what} mixes `{}` with other keys; a condition is either one of all/any/not/ref, a match (speaker, phrases, regex, …) or a metric (metric, min, max)", combinators[0]),
             );
             return None;
         }
@@ -416,9 +434,113 @@ impl<'a> Cx<'a> {
                 _ => self.reference(inner, "`ref`").map(Condition::Ref),
             };
         }
-        self.check_keys(t, LEAF_KEYS, what);
-        self.leaf(t, v.span(), what)
-            .map(|l| Condition::Leaf(Box::new(l)))
+        if t.contains_key("metric") {
+            return self.metric(t, v.span(), what).map(Condition::Metric);
+        }
+        let mut misplaced_bound = false;
+        for (k, _) in t.iter() {
+            let key = k.get_ref().as_ref();
+            if key == "min" || key == "max" {
+                self.error(
+                    k.span(),
+                    format!("`{key}` bounds a metric, but {what} names none; add `metric = \"…\"` (or use `count = {{ {key} = N }}` to bound the number of matches)"),
+                );
+                misplaced_bound = true;
+            } else if !LEAF_KEYS.contains(&key) {
+                self.error(
+                    k.span(),
+                    format!(
+                        "unknown key `{key}` in {what}; expected one of: {}, or {} for a metric",
+                        LEAF_KEYS.join(", "),
+                        METRIC_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        let leaf = self.leaf(t, v.span(), what);
+        if misplaced_bound {
+            return None;
+        }
+        leaf.map(|l| Condition::Leaf(Box::new(l)))
+    }
+
+    /// A metric condition: `{ metric = "talk_ratio", min = 0.35, max = 0.65 }`.
+    fn metric(&mut self, t: &DeTable, span: Range<usize>, what: &str) -> Option<MetricCondition> {
+        let mut ok = true;
+        for (k, _) in t.iter() {
+            let key = k.get_ref().as_ref();
+            if METRIC_KEYS.contains(&key) {
+                continue;
+            }
+            ok = false;
+            if LEAF_KEYS.contains(&key) {
+                self.error(
+                    k.span(),
+                    format!("{what} mixes `metric` with `{key}`; a metric condition takes only `metric`, `min` and `max` (combine it with a match using `all` or `any`)"),
+                );
+            } else {
+                self.error(
+                    k.span(),
+                    format!(
+                        "unknown key `{key}` in {what}; a metric condition takes: {}",
+                        METRIC_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        let name_value = t.get("metric")?;
+        let metric = match self.string(name_value, "`metric`") {
+            Some(name) => match Metrics::metric_names().iter().find(|m| **m == name) {
+                Some(m) => Some(*m),
+                None => {
+                    let hint = closest_metric(&name)
+                        .map(|m| format!("did you mean `{m}`? "))
+                        .unwrap_or_default();
+                    self.error(
+                        name_value.span(),
+                        format!(
+                            "unknown metric `{name}`; {hint}metrics: {}",
+                            Metrics::metric_names().join(", ")
+                        ),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let mut bound = |key: &str| -> Option<(f64, Range<usize>)> {
+            let v = t.get(key)?;
+            let n = self.number(v, &format!("`{key}`"));
+            ok &= n.is_some();
+            n.map(|n| (n, v.span()))
+        };
+        let min = bound("min");
+        let max = bound("max");
+        if !t.contains_key("min") && !t.contains_key("max") {
+            self.error(
+                span,
+                format!(
+                    "the metric condition on `{}` needs `min`, `max` or both",
+                    metric.unwrap_or("…")
+                ),
+            );
+            ok = false;
+        }
+        if let (Some((lo, _)), Some((hi, hi_span))) = (&min, &max)
+            && hi < lo
+        {
+            self.error(
+                hi_span.clone(),
+                format!("`max` ({hi}) is below `min` ({lo}); no value can satisfy both"),
+            );
+            ok = false;
+        }
+        let metric = metric?;
+        ok.then_some(MetricCondition {
+            metric,
+            min: min.map(|(n, _)| n),
+            max: max.map(|(n, _)| n),
+        })
     }
 
     fn reference(&mut self, v: &Value, what: &str) -> Option<usize> {
@@ -751,6 +873,7 @@ impl<'a> Cx<'a> {
                 Condition::Not(x) => refs(x, out),
                 Condition::Ref(i) => out.push(*i),
                 Condition::Leaf(l) => out.extend(l.after.iter().chain(l.before.iter())),
+                Condition::Metric(_) => {}
             }
         }
         let edges: Vec<Vec<usize>> = named
@@ -782,6 +905,34 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// The metric name closest to a misspelt one, when it is close enough to be a likely typo.
+fn closest_metric(name: &str) -> Option<&'static str> {
+    Metrics::metric_names()
+        .iter()
+        .map(|m| (edit_distance(name, m), *m))
+        .filter(|(d, m)| *d <= 3.max(m.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, m)| m)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
 
 fn push_literal(tokens: &mut Vec<Token>, words: &str) {

@@ -8,7 +8,8 @@ pub(crate) mod phrase;
 
 pub use compile::compile;
 pub use model::{
-    Condition, Criterion, Leaf, NamedCondition, Rubric, Section, SpeakerFilter, Window,
+    Condition, Criterion, Leaf, MetricCondition, NamedCondition, Rubric, Section, SpeakerFilter,
+    Window,
 };
 
 use crate::diag::{Diagnostic, Diagnostics};

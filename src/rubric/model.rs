@@ -50,6 +50,18 @@ pub enum Condition {
     /// A named condition from `[conditions]`, by index.
     Ref(usize),
     Leaf(Box<Leaf>),
+    /// A bound on a conversation metric (talk ratio, dead air, interruptions, …).
+    Metric(MetricCondition),
+}
+
+/// A condition on one conversation metric: it holds when the value lies within the bounds
+/// (inclusive). It cannot be judged when the metric is unavailable for the call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricCondition {
+    /// One of `Metrics::metric_names()`.
+    pub metric: &'static str,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 /// A condition that finds matching sentences.
@@ -114,6 +126,9 @@ pub struct Rubric {
     pub sections: Vec<Section>,
     pub criteria: Vec<Criterion>,
     pub named: Vec<NamedCondition>,
+    /// True when some condition (in a criterion or a named condition) reads a metric, so scoring
+    /// needs the call's metrics.
+    pub uses_metrics: bool,
     pub(crate) matcher: PhraseMatcher,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Built once per transcript and shared by every criterion. Must not depend on whisper, audio or clap.
 
-use crate::text::{Normalized, normalize_bytes_into, normalize_prefix_into, split_sentences_into};
+use crate::text::{locate_normalized, normalize_bytes_into, split_sentences_into};
 use crate::transcript::{Speaker, Transcript};
 use std::ops::Range;
 
@@ -157,7 +157,8 @@ impl Doc {
     }
 
     /// Maps a normalized byte range inside `sentence` to a byte range of the original segment
-    /// text, by normalizing that one sentence again with an origin map (only evidence needs it).
+    /// text, by walking that one sentence's normalization again without building any text (only
+    /// evidence needs it).
     pub fn original_span(
         &self,
         t: &Transcript,
@@ -166,15 +167,22 @@ impl Doc {
     ) -> Range<usize> {
         let s = &self.sentences[sentence];
         let seg_text = &t.segments[s.segment].text;
-        let mut n = Normalized::default();
         let (from, to) = (
             (range.start - s.norm.start) as usize,
             (range.end - s.norm.start) as usize,
         );
-        normalize_prefix_into(&seg_text[s.orig.clone()], s.orig.start as u32, to, &mut n);
-        let start = n.origin[from] as usize;
-        let last = n.origin[to - 1] as usize;
-        let end = last + seg_text[last..].chars().next().map_or(0, char::len_utf8);
-        start..end
+        match locate_normalized(
+            &seg_text[s.orig.clone()],
+            s.orig.start as u32,
+            from,
+            to.saturating_sub(1),
+        ) {
+            Some((start, last)) => {
+                let (start, last) = (start as usize, last as usize);
+                start..last + seg_text[last..].chars().next().map_or(0, char::len_utf8)
+            }
+            // Matches always lie inside their sentence; quote the whole sentence if not.
+            None => s.orig.clone(),
+        }
     }
 }

@@ -4,9 +4,11 @@
 //! named conditions are evaluated once and memoized. Must not depend on whisper, audio or clap.
 
 use super::doc::{Doc, view_index};
+use super::measure::{CallMetrics, Measured, MetricVerdict, evaluate};
 use super::scorecard::{
     CriterionResult, Evidence, EvidenceKind, Outcome, RubricRef, Scorecard, SectionScore,
 };
+use crate::metrics::Metrics;
 use crate::rubric::{Condition, Criterion, Leaf, Rubric, SpeakerFilter, Window};
 use crate::transcript::{Speaker, Transcript};
 
@@ -23,45 +25,108 @@ struct Found {
     unverified: bool,
 }
 
+/// What a match condition found, kept as data and put into words only when a verdict shows it
+/// (most notes are never shown, so formatting them eagerly cost more than matching).
+#[derive(Debug, Clone, Copy)]
+struct Note<'a> {
+    leaf: &'a Leaf,
+    count: u32,
+    /// The `after` condition never matches.
+    after_never: bool,
+}
+
 #[derive(Debug, Clone, Default)]
-struct Verdict {
+struct Verdict<'a> {
     truth: bool,
+    /// The condition cannot be judged (a metric it reads is unavailable); `truth` is then
+    /// meaningless and `why_unknown` says why.
+    unknown: bool,
+    why_unknown: Vec<String>,
+    /// Metric values that decided the verdict.
+    measures: Vec<Measured>,
     found: Vec<Found>,
-    /// Why the condition holds, in words (shown when no quote shows it).
-    why_true: Vec<String>,
+    /// Why the condition holds (shown when no quote shows it).
+    why_true: Vec<Note<'a>>,
     /// Why it does not hold: what was searched for and where.
-    why_false: Vec<String>,
+    why_false: Vec<Note<'a>>,
     context: Vec<u32>,
 }
 
 struct Eval<'a> {
     rubric: &'a Rubric,
     doc: &'a Doc,
-    hits_by_set: Vec<Vec<(u32, u32)>>,
-    named: Vec<Option<Verdict>>,
+    hits: PhraseHits,
+    named: Vec<Option<Verdict<'a>>>,
+    metrics: &'a CallMetrics<'a>,
+}
+
+/// Every phrase hit of a call, grouped by phrase set in one buffer (in match order within a set).
+struct PhraseHits {
+    spans: Vec<(u32, u32)>,
+    /// Set `i`'s hits are `spans[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+}
+
+impl PhraseHits {
+    fn find(rubric: &Rubric, text: &str) -> PhraseHits {
+        let mut hits = Vec::with_capacity(text.len() / 16);
+        rubric.matcher.find_all(text, &mut hits);
+        let sets = rubric.matcher.set_count() as usize;
+        let mut starts = vec![0u32; sets + 1];
+        for h in &hits {
+            starts[h.set as usize + 1] += 1;
+        }
+        for i in 0..sets {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut spans = vec![(0, 0); hits.len()];
+        for h in &hits {
+            let at = &mut next[h.set as usize];
+            spans[*at as usize] = (h.start, h.end);
+            *at += 1;
+        }
+        PhraseHits { spans, starts }
+    }
+
+    fn of(&self, set: u32) -> &[(u32, u32)] {
+        let set = set as usize;
+        &self.spans[self.starts[set] as usize..self.starts[set + 1] as usize]
+    }
 }
 
 /// Scores one transcript. The same inputs always give the same scorecard.
+///
+/// Metric conditions read the transcript's `metrics` (measured from the recording) when present,
+/// else metrics derived from its segment times (marked approximate).
 pub fn score(rubric: &Rubric, transcript: &Transcript) -> Scorecard {
+    score_with_metrics(rubric, transcript, None)
+}
+
+/// Scores one transcript with conversation metrics measured elsewhere (e.g. from the recording);
+/// `metrics` takes precedence over the transcript's own. The scorecard carries the metrics used.
+pub fn score_with_metrics(
+    rubric: &Rubric,
+    transcript: &Transcript,
+    metrics: Option<&Metrics>,
+) -> Scorecard {
+    let metrics = CallMetrics::resolve(rubric.uses_metrics, transcript, metrics);
     let doc = Doc::build(transcript);
-    let mut hits = Vec::new();
-    rubric.matcher.find_all(&doc.text, &mut hits);
-    let mut hits_by_set = vec![Vec::new(); rubric.matcher.set_count() as usize];
-    for h in hits {
-        hits_by_set[h.set as usize].push((h.start, h.end));
-    }
     let mut eval = Eval {
         rubric,
         doc: &doc,
-        hits_by_set,
+        hits: PhraseHits::find(rubric, &doc.text),
         named: vec![None; rubric.named.len()],
+        metrics: &metrics,
     };
     let criteria: Vec<CriterionResult> = rubric
         .criteria
         .iter()
         .map(|c| eval.criterion(c, transcript))
         .collect();
-    assemble(rubric, transcript, &doc, criteria)
+    let mut card = assemble(rubric, transcript, &doc, criteria);
+    card.metrics = metrics.into_owned();
+    card
 }
 
 fn round2(x: f64) -> f64 {
@@ -138,6 +203,7 @@ fn assemble(
         speakers_verified: !doc.has_unknown,
         sections,
         criteria,
+        metrics: None,
     }
 }
 
@@ -161,17 +227,28 @@ pub fn format_time(seconds: f64) -> String {
     }
 }
 
-impl Eval<'_> {
-    fn criterion(&mut self, c: &Criterion, t: &Transcript) -> CriterionResult {
+impl<'a> Eval<'a> {
+    fn criterion(&mut self, c: &'a Criterion, t: &Transcript) -> CriterionResult {
         let section = self.rubric.sections[c.section].id.clone();
         let mut evidence = Vec::new();
         let applies = c.applies_when.as_ref().map(|a| self.eval(a));
         let outcome = match &applies {
+            Some(a) if a.unknown => {
+                evidence.push(Evidence::note(
+                    EvidenceKind::NotApplicable,
+                    format!(
+                        "cannot tell whether it applies: {}",
+                        a.why_unknown.join("; ")
+                    ),
+                ));
+                Outcome::Na
+            }
             Some(a) if !a.truth => {
                 let why = if a.why_false.is_empty() {
                     "its condition for applying is not met".to_string()
                 } else {
-                    a.why_false.join("; ")
+                    let notes: Vec<String> = a.why_false.iter().map(|n| self.note(n)).collect();
+                    notes.join("; ")
                 };
                 evidence.push(Evidence::note(
                     EvidenceKind::NotApplicable,
@@ -185,53 +262,10 @@ impl Eval<'_> {
                         Some("this line makes it not apply"),
                     ));
                 }
+                evidence.extend(a.measures.iter().map(Measured::evidence));
                 Outcome::Na
             }
-            _ => {
-                let v = self.eval(&c.condition);
-                let outcome = if v.truth {
-                    Outcome::Pass
-                } else {
-                    Outcome::Fail
-                };
-                for f in v.found.iter().take(MAX_MATCH_EVIDENCE) {
-                    evidence.push(self.quote(t, f, EvidenceKind::Match, None));
-                }
-                let notes = match outcome {
-                    Outcome::Fail => &v.why_false,
-                    _ if v.found.is_empty() => &v.why_true,
-                    _ => &Vec::new(),
-                };
-                for n in notes {
-                    evidence.push(Evidence::note(EvidenceKind::Searched, n.clone()));
-                }
-                if outcome == Outcome::Fail {
-                    for &s in v.context.iter().take(MAX_CONTEXT_EVIDENCE) {
-                        let f = Found {
-                            sentence: s,
-                            start: self.doc.sentences[s as usize].norm.start,
-                            end: self.doc.sentences[s as usize].norm.end,
-                            unverified: false,
-                        };
-                        let mut e =
-                            self.quote(t, &f, EvidenceKind::Context, Some("where it was expected"));
-                        e.matched = None;
-                        e.span = None;
-                        evidence.push(e);
-                    }
-                }
-                if let Some(a) = &applies
-                    && let Some(f) = a.found.first()
-                {
-                    evidence.push(self.quote(
-                        t,
-                        f,
-                        EvidenceKind::Match,
-                        Some("applies because of this line"),
-                    ));
-                }
-                outcome
-            }
+            _ => self.judge(c, t, applies.as_ref(), &mut evidence),
         };
         let (points, max_points) = match outcome {
             Outcome::Pass => (c.points, c.points),
@@ -252,6 +286,114 @@ impl Eval<'_> {
             } else {
                 None
             },
+        }
+    }
+
+    /// Pass or fail when the criterion applies (N/A when its condition cannot be judged), with
+    /// the evidence behind the verdict.
+    fn judge(
+        &mut self,
+        c: &'a Criterion,
+        t: &Transcript,
+        applies: Option<&Verdict<'a>>,
+        evidence: &mut Vec<Evidence>,
+    ) -> Outcome {
+        let v = self.eval(&c.condition);
+        if v.unknown {
+            evidence.push(Evidence::note(
+                EvidenceKind::NotApplicable,
+                format!("cannot be judged: {}", v.why_unknown.join("; ")),
+            ));
+            evidence.extend(v.measures.iter().map(Measured::evidence));
+            return Outcome::Na;
+        }
+        let outcome = if v.truth {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
+        for f in v.found.iter().take(MAX_MATCH_EVIDENCE) {
+            evidence.push(self.quote(t, f, EvidenceKind::Match, None));
+        }
+        evidence.extend(v.measures.iter().map(Measured::evidence));
+        let notes = match outcome {
+            Outcome::Fail => &v.why_false,
+            _ if v.found.is_empty() => &v.why_true,
+            _ => &Vec::new(),
+        };
+        for n in notes {
+            evidence.push(Evidence::note(EvidenceKind::Searched, self.note(n)));
+        }
+        if outcome == Outcome::Fail {
+            for &s in v.context.iter().take(MAX_CONTEXT_EVIDENCE) {
+                let f = Found {
+                    sentence: s,
+                    start: self.doc.sentences[s as usize].norm.start,
+                    end: self.doc.sentences[s as usize].norm.end,
+                    unverified: false,
+                };
+                let mut e = self.quote(t, &f, EvidenceKind::Context, Some("where it was expected"));
+                e.matched = None;
+                e.span = None;
+                evidence.push(e);
+            }
+        }
+        if let Some(a) = applies
+            && let Some(f) = a.found.first()
+        {
+            evidence.push(self.quote(
+                t,
+                f,
+                EvidenceKind::Match,
+                Some("applies because of this line"),
+            ));
+        }
+        if let Some(a) = applies {
+            evidence.extend(a.measures.iter().map(Measured::evidence));
+        }
+        outcome
+    }
+
+    /// A match condition's note in words: what was searched for, where, and what was found.
+    fn note(&self, n: &Note) -> String {
+        let (l, count) = (n.leaf, n.count);
+        let mut place = l.where_.clone();
+        if let Some(i) = l.after {
+            place.push_str(&format!(
+                ", after {}",
+                self.rubric.named[i].name.replace('_', " ")
+            ));
+            if n.after_never {
+                place.push_str(" (which never happens)");
+            }
+        }
+        if let Some(i) = l.before {
+            place.push_str(&format!(
+                ", before {}",
+                self.rubric.named[i].name.replace('_', " ")
+            ));
+        }
+        if !self.doc.timed
+            && (l.window.first_seconds.is_some()
+                || l.window.last_seconds.is_some()
+                || l.window.percent.is_some())
+        {
+            place.push_str(" (the transcript has no times: positions estimated from word counts at 150 words/min)");
+        }
+        if count == 0 {
+            format!("no match for {} {place}", l.what)
+        } else if count < l.min_count {
+            format!(
+                "found {count} of the {} required: {} {place}",
+                l.min_count, l.what
+            )
+        } else if let Some(max) = l.max_count.filter(|&m| count > m) {
+            format!(
+                "found {count}, more than the {max} allowed: {} {place}",
+                l.what
+            )
+        } else {
+            format!("found {} {place}", l.what)
         }
     }
 
@@ -279,12 +421,25 @@ impl Eval<'_> {
             matched: Some(seg.text[orig].to_string()),
             span: Some(span),
             unverified: f.unverified,
+            ..Evidence::note(kind, "")
         }
     }
 
-    fn eval(&mut self, c: &Condition) -> Verdict {
+    fn eval(&mut self, c: &'a Condition) -> Verdict<'a> {
         match c {
             Condition::Leaf(l) => self.leaf(l),
+            Condition::Metric(m) => match evaluate(m, self.metrics) {
+                MetricVerdict::Measured { holds, measured } => Verdict {
+                    truth: holds,
+                    measures: vec![measured],
+                    ..Verdict::default()
+                },
+                MetricVerdict::Unknown(why) => Verdict {
+                    unknown: true,
+                    why_unknown: vec![why],
+                    ..Verdict::default()
+                },
+            },
             Condition::Ref(i) => self.named(*i).clone(),
             Condition::Not(inner) => {
                 let v = self.eval(inner);
@@ -295,20 +450,32 @@ impl Eval<'_> {
                     ..v
                 }
             }
+            // Three-valued: one known false child decides `all`, one known true child decides
+            // `any`; otherwise an unknown child leaves the result unknown.
             Condition::All(children) => {
                 let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
-                let truth = vs.iter().all(|v| v.truth);
-                merge(vs.into_iter().filter(|v| truth || !v.truth), truth)
+                if vs.iter().any(|v| !v.unknown && !v.truth) {
+                    merge(vs.into_iter().filter(|v| !v.unknown && !v.truth), false)
+                } else if vs.iter().any(|v| v.unknown) {
+                    unknown(vs.into_iter().filter(|v| v.unknown))
+                } else {
+                    merge(vs.into_iter(), true)
+                }
             }
             Condition::Any(children) => {
                 let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
-                let truth = vs.iter().any(|v| v.truth);
-                merge(vs.into_iter().filter(|v| !truth || v.truth), truth)
+                if vs.iter().any(|v| !v.unknown && v.truth) {
+                    merge(vs.into_iter().filter(|v| !v.unknown && v.truth), true)
+                } else if vs.iter().any(|v| v.unknown) {
+                    unknown(vs.into_iter().filter(|v| v.unknown))
+                } else {
+                    merge(vs.into_iter(), false)
+                }
             }
         }
     }
 
-    fn named(&mut self, i: usize) -> &Verdict {
+    fn named(&mut self, i: usize) -> &Verdict<'a> {
         if self.named[i].is_none() {
             let rubric = self.rubric;
             let v = self.eval(&rubric.named[i].condition);
@@ -347,14 +514,12 @@ impl Eval<'_> {
                 .is_some_and(|(lo, hi)| seg.start <= hi / 100.0 * d && seg.end >= lo / 100.0 * d)
     }
 
-    fn leaf(&mut self, l: &Leaf) -> Verdict {
+    fn leaf(&mut self, l: &'a Leaf) -> Verdict<'a> {
         let after = l.after.map(|i| self.first_position(i));
         let before = l.before.map(|i| self.first_position(i));
         let doc = self.doc;
+        let phrase_hits = l.phrases.map_or(&[][..], |set| self.hits.of(set));
         let mut candidates: Vec<(u32, u32)> = Vec::new();
-        if let Some(set) = l.phrases {
-            candidates.extend_from_slice(&self.hits_by_set[set as usize]);
-        }
         if let Some(re) = &l.regex {
             for m in re.find_iter(&doc.text) {
                 if m.start() == m.end() {
@@ -368,17 +533,21 @@ impl Eval<'_> {
         if l.phrases.is_none() && l.regex.is_none() {
             candidates.extend(doc.sentences.iter().map(|s| (s.norm.start, s.norm.end)));
         }
-        let cancelled: Vec<usize> = match l.unless {
-            Some(set) => self.hits_by_set[set as usize]
+        let mut cancelled: Vec<usize> = match l.unless {
+            Some(set) => self
+                .hits
+                .of(set)
                 .iter()
                 .map(|&(s, _)| doc.sentence_at(s))
                 .collect(),
             None => Vec::new(),
         };
+        cancelled.sort_unstable();
+        cancelled.dedup();
         let mut found: Vec<Found> = Vec::new();
-        for (start, end) in candidates {
+        for &(start, end) in phrase_hits.iter().chain(&candidates) {
             let sentence = doc.sentence_at(start);
-            if !self.in_scope(l, sentence) || cancelled.contains(&sentence) {
+            if !self.in_scope(l, sentence) || cancelled.binary_search(&sentence).is_ok() {
                 continue;
             }
             match after {
@@ -410,43 +579,10 @@ impl Eval<'_> {
         });
         let count = found.len() as u32;
         let truth = count >= l.min_count && l.max_count.is_none_or(|m| count <= m);
-        let mut place = l.where_.clone();
-        if let Some(i) = l.after {
-            place.push_str(&format!(
-                ", after {}",
-                self.rubric.named[i].name.replace('_', " ")
-            ));
-            if after == Some(None) {
-                place.push_str(" (which never happens)");
-            }
-        }
-        if let Some(i) = l.before {
-            place.push_str(&format!(
-                ", before {}",
-                self.rubric.named[i].name.replace('_', " ")
-            ));
-        }
-        if !doc.timed
-            && (l.window.first_seconds.is_some()
-                || l.window.last_seconds.is_some()
-                || l.window.percent.is_some())
-        {
-            place.push_str(" (the transcript has no times: positions estimated from word counts at 150 words/min)");
-        }
-        let note = if count == 0 {
-            format!("no match for {} {place}", l.what)
-        } else if count < l.min_count {
-            format!(
-                "found {count} of the {} required: {} {place}",
-                l.min_count, l.what
-            )
-        } else if let Some(max) = l.max_count.filter(|&m| count > m) {
-            format!(
-                "found {count}, more than the {max} allowed: {} {place}",
-                l.what
-            )
-        } else {
-            format!("found {} {place}", l.what)
+        let note = Note {
+            leaf: l,
+            count,
+            after_never: after == Some(None),
         };
         let (why_true, why_false) = if truth {
             (vec![note], Vec::new())
@@ -468,11 +604,19 @@ impl Eval<'_> {
             why_true,
             why_false,
             context,
+            ..Verdict::default()
         }
     }
 }
 
-fn merge(vs: impl Iterator<Item = Verdict>, truth: bool) -> Verdict {
+/// An unknown verdict, keeping every reason.
+fn unknown<'a>(vs: impl Iterator<Item = Verdict<'a>>) -> Verdict<'a> {
+    let mut out = merge(vs, false);
+    out.unknown = true;
+    out
+}
+
+fn merge<'a>(vs: impl Iterator<Item = Verdict<'a>>, truth: bool) -> Verdict<'a> {
     let mut out = Verdict {
         truth,
         ..Verdict::default()
@@ -482,6 +626,8 @@ fn merge(vs: impl Iterator<Item = Verdict>, truth: bool) -> Verdict {
         out.why_true.extend(v.why_true);
         out.why_false.extend(v.why_false);
         out.context.extend(v.context);
+        out.why_unknown.extend(v.why_unknown);
+        out.measures.extend(v.measures);
     }
     out.found.sort_by_key(|f| f.start);
     out.found.dedup();

@@ -4,9 +4,10 @@
 
 mod doc;
 mod engine;
+mod measure;
 mod scorecard;
 
-pub use engine::{format_time, score};
+pub use engine::{format_time, score, score_with_metrics};
 pub use scorecard::{
     CriterionResult, Evidence, EvidenceKind, Outcome, RubricRef, Scorecard, SectionScore,
 };

@@ -2,6 +2,7 @@
 //!
 //! Must not depend on whisper, audio or clap.
 
+use crate::metrics::Metrics;
 use crate::transcript::Speaker;
 use serde::{Deserialize, Serialize};
 
@@ -81,6 +82,21 @@ pub struct Evidence {
     /// The speaker of this line is unknown (mono recording), so an agent-only rule is not verified.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
+    /// For `measure` evidence: the metric, its value and the bounds it was held to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// For `measure` evidence: the spans (seconds) behind the value, e.g. the longest silence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<[f64; 2]>,
+    /// For `measure` evidence: the value was derived from transcript segment times, not the audio.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
 }
 
 impl Evidence {
@@ -98,6 +114,12 @@ impl Evidence {
             matched: None,
             span: None,
             unverified: false,
+            metric: None,
+            value: None,
+            min: None,
+            max: None,
+            times: Vec::new(),
+            approximate: false,
         }
     }
 }
@@ -162,6 +184,10 @@ pub struct Scorecard {
     pub speakers_verified: bool,
     pub sections: Vec<SectionScore>,
     pub criteria: Vec<CriterionResult>,
+    /// The call's conversation metrics: present when the rubric reads metrics or the transcript
+    /// carries them (`approximate: true` when derived from segment times).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
 }
 
 impl Scorecard {

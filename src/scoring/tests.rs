@@ -613,3 +613,231 @@ fn speech_recognizer_style_call_scores_full_marks() {
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(card.score, 100.0);
 }
+
+fn metric_rubric(condition: &str) -> Rubric {
+    rubric(condition, "")
+}
+
+/// A timed two-party call: agent 0–10, customer 10.5–20, silence 20–50 (30 s), agent 50–60.
+fn measured_call() -> Transcript {
+    timed(&[
+        ("A", 0.0, 10.0, "Hello, thanks for calling, how can I help?"),
+        ("C", 10.5, 20.0, "My card was charged twice."),
+        ("A", 50.0, 60.0, "I have refunded the duplicate charge."),
+    ])
+}
+
+#[test]
+fn metric_bounds_are_inclusive() {
+    let t = measured_call();
+    let at = score(&metric_rubric("metric = \"non_talk_max\"\nmax = 30"), &t);
+    assert_eq!(
+        at.criteria[0].outcome,
+        Outcome::Pass,
+        "{:?}",
+        at.criteria[0]
+    );
+    let below = metric_rubric("metric = \"non_talk_max\"\nmax = 29.9");
+    assert_eq!(outcome(&below, &t), Outcome::Fail);
+    let min_eq = metric_rubric("metric = \"non_talk_max\"\nmin = 30");
+    assert_eq!(outcome(&min_eq, &t), Outcome::Pass);
+    let min_above = metric_rubric("metric = \"non_talk_max\"\nmin = 30.1");
+    assert_eq!(outcome(&min_above, &t), Outcome::Fail);
+}
+
+#[test]
+fn metric_range_checks_both_ends() {
+    let t = measured_call();
+    // Agent talk 20 s, customer 9.5 s: ratio 0.678.
+    let r = metric_rubric("metric = \"talk_ratio\"\nmin = 0.35\nmax = 0.65");
+    let card = score(&r, &t);
+    assert_eq!(card.criteria[0].outcome, Outcome::Fail);
+    let e = &card.criteria[0].evidence[0];
+    assert_eq!(e.kind, EvidenceKind::Measure);
+    assert_eq!(e.metric.as_deref(), Some("talk_ratio"));
+    assert_eq!(e.value, Some(0.678));
+    assert_eq!((e.min, e.max), (Some(0.35), Some(0.65)));
+    assert_eq!(
+        e.note.as_deref(),
+        Some("talk_ratio 0.678 > 0.65 (approximate: from transcript segment times)")
+    );
+    assert!(e.approximate);
+    let wide = metric_rubric("metric = \"talk_ratio\"\nmin = 0.35\nmax = 0.7");
+    assert_eq!(outcome(&wide, &t), Outcome::Pass);
+    let narrow_low = metric_rubric("metric = \"talk_ratio\"\nmin = 0.7\nmax = 0.9");
+    assert_eq!(outcome(&narrow_low, &t), Outcome::Fail);
+}
+
+#[test]
+fn metric_evidence_gives_value_bound_and_times() {
+    let card = score(
+        &metric_rubric("metric = \"non_talk_max\"\nmax = 20"),
+        &measured_call(),
+    );
+    let e = &card.criteria[0].evidence[0];
+    assert_eq!(
+        e.note.as_deref(),
+        Some(
+            "non_talk_max 30 s > 20 s at 00:20–00:50 (approximate: from transcript segment times)"
+        )
+    );
+    assert_eq!(e.times, vec![[20.0, 50.0]]);
+    assert!(card.metrics.as_ref().is_some_and(|m| m.approximate));
+}
+
+#[test]
+fn untimed_transcript_makes_metric_criteria_na_with_the_reason() {
+    let t = call(&[("A", "Hello, how can I help?"), ("C", "Hi.")]);
+    let card = score(&metric_rubric("metric = \"non_talk_max\"\nmax = 60"), &t);
+    let c = &card.criteria[0];
+    assert_eq!(c.outcome, Outcome::Na);
+    assert_eq!(c.evidence[0].kind, EvidenceKind::NotApplicable);
+    assert!(
+        c.evidence[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("cannot be judged: transcript `t` has no segment times")),
+        "{c:?}"
+    );
+    assert!(card.metrics.is_none());
+}
+
+#[test]
+fn critical_metric_criterion_is_na_not_auto_failed_when_unmeasurable() {
+    let src = "[rubric]\nname = \"t\"\nversion = \"1\"\n[[sections]]\nid = \"s\"\n[[criteria]]\nid = \"s.c\"\ncritical = true\n[criteria.condition]\nmetric = \"interruptions_by_agent\"\nmax = 0\n[[criteria]]\nid = \"s.d\"\n[criteria.condition]\nphrases = [\"hello\"]\n";
+    let r = compile(src, Path::new("t.toml"), &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+    let t = call(&[("A", "Hello there.")]);
+    let card = score(&r, &t);
+    assert_eq!(card.criteria[0].outcome, Outcome::Na);
+    assert!(!card.auto_failed);
+    assert_eq!(card.score, 100.0);
+}
+
+#[test]
+fn per_role_metric_on_mono_is_na() {
+    let t = timed(&[
+        ("U", 0.0, 5.0, "Hello, how can I help?"),
+        ("U", 6.0, 9.0, "My card is blocked."),
+    ]);
+    let c = &score(&metric_rubric("metric = \"agent_wpm\"\nmax = 200"), &t).criteria[0];
+    assert_eq!(c.outcome, Outcome::Na);
+    assert!(
+        c.evidence[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("the recording is mono")),
+        "{c:?}"
+    );
+    // Whole-call metrics still work on mono.
+    let dur = metric_rubric("metric = \"duration\"\nmin = 9");
+    assert_eq!(outcome(&dur, &t), Outcome::Pass);
+}
+
+#[test]
+fn missing_or_nan_metric_value_is_na() {
+    let mut t = measured_call();
+    let mut m =
+        crate::metrics::metrics_from_transcript(&t, &Default::default(), &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    m.talk_ratio = Some(f64::NAN);
+    m.sentiment.customer_sentiment_change = None;
+    m.approximate = false;
+    t.metrics = Some(m);
+    let ratio = score(&metric_rubric("metric = \"talk_ratio\"\nmax = 1"), &t);
+    assert_eq!(ratio.criteria[0].outcome, Outcome::Na);
+    assert!(
+        ratio.criteria[0].evidence[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("talk_ratio is not a number"))
+    );
+    let sentiment = metric_rubric("metric = \"customer_sentiment_change\"\nmin = 0");
+    let c = &score(&sentiment, &t).criteria[0];
+    assert_eq!(c.outcome, Outcome::Na);
+    assert!(
+        c.evidence[0]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("the customer says nothing in the first or the last third")),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn transcript_metrics_win_over_segment_times_and_given_metrics_win_over_both() {
+    let mut t = measured_call();
+    let mut m =
+        crate::metrics::metrics_from_transcript(&t, &Default::default(), &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+    m.approximate = false;
+    m.interruptions_by_agent = Some(3);
+    t.metrics = Some(m.clone());
+    let r = metric_rubric("metric = \"interruptions_by_agent\"\nmax = 2");
+    let card = score(&r, &t);
+    assert_eq!(card.criteria[0].outcome, Outcome::Fail);
+    assert!(!card.criteria[0].evidence[0].approximate);
+    assert_eq!(card.metrics.as_ref(), Some(&m));
+    let mut given = m.clone();
+    given.interruptions_by_agent = Some(1);
+    let card = score_with_metrics(&r, &t, Some(&given));
+    assert_eq!(card.criteria[0].outcome, Outcome::Pass);
+    assert_eq!(card.metrics, Some(given));
+}
+
+#[test]
+fn metrics_cost_nothing_and_stay_out_of_the_scorecard_when_unused() {
+    let r = rubric(r#"phrases = ["hello"]"#, "");
+    assert!(!r.uses_metrics);
+    let card = score(&r, &measured_call());
+    assert!(card.metrics.is_none());
+    assert!(metric_rubric("metric = \"duration\"\nmin = 1").uses_metrics);
+}
+
+#[test]
+fn metric_conditions_combine_with_three_valued_logic() {
+    let untimed = call(&[("A", "Hello, how can I help?")]);
+    // A known false child decides `all`; a known true child decides `any`, even beside an
+    // unmeasurable metric.
+    let all = metric_rubric(
+        "all = [{ metric = \"non_talk_max\", max = 60 }, { phrases = [\"goodbye\"] }]",
+    );
+    assert_eq!(outcome(&all, &untimed), Outcome::Fail);
+    let any =
+        metric_rubric("any = [{ metric = \"non_talk_max\", max = 60 }, { phrases = [\"hello\"] }]");
+    assert_eq!(outcome(&any, &untimed), Outcome::Pass);
+    let all_unknown =
+        metric_rubric("all = [{ metric = \"non_talk_max\", max = 60 }, { phrases = [\"hello\"] }]");
+    assert_eq!(outcome(&all_unknown, &untimed), Outcome::Na);
+    let not = metric_rubric("not = { metric = \"non_talk_max\", max = 20 }");
+    assert_eq!(outcome(&not, &measured_call()), Outcome::Pass);
+    assert_eq!(outcome(&not, &untimed), Outcome::Na);
+}
+
+#[test]
+fn metric_in_applies_when_makes_the_criterion_na() {
+    let src = "[rubric]\nname = \"t\"\nversion = \"1\"\n[[sections]]\nid = \"s\"\n[[criteria]]\nid = \"s.c\"\napplies_when = { metric = \"duration\", min = 120 }\n[criteria.condition]\nphrases = [\"hello\"]\n";
+    let r = compile(src, Path::new("t.toml"), &BTreeMap::new()).unwrap_or_else(|e| panic!("{e}"));
+    let c = &score(&r, &measured_call()).criteria[0];
+    assert_eq!(c.outcome, Outcome::Na);
+    assert_eq!(c.evidence[1].kind, EvidenceKind::Measure);
+    assert_eq!(
+        c.evidence[1].note.as_deref(),
+        Some("duration 60 s < 120 s (approximate: from transcript segment times)")
+    );
+}
+
+#[test]
+fn customer_sentiment_ending_no_worse_passes() {
+    let t = timed(&[
+        ("A", 0.0, 5.0, "Hello, how can I help?"),
+        ("C", 5.0, 10.0, "This is terrible, I am angry and upset."),
+        ("A", 10.0, 20.0, "I am sorry, let me fix that."),
+        ("C", 20.0, 30.0, "Thank you so much, that is great!"),
+    ]);
+    let r = metric_rubric("metric = \"customer_sentiment_change\"\nmin = 0");
+    let card = score(&r, &t);
+    assert_eq!(card.criteria[0].outcome, Outcome::Pass);
+    let e = &card.criteria[0].evidence[0];
+    assert!(e.value.is_some_and(|v| v > 0.0));
+    assert_eq!(e.times, vec![[0.0, 10.0], [20.0, 30.0]]);
+}

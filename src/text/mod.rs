@@ -5,6 +5,6 @@
 mod normalize;
 
 pub use normalize::{
-    Normalized, normalize, normalize_bytes_into, normalize_into, normalize_prefix_into,
-    split_sentences, split_sentences_into,
+    Normalized, locate_normalized, normalize, normalize_bytes_into, normalize_into,
+    normalize_prefix_into, split_sentences, split_sentences_into,
 };

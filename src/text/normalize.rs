@@ -34,57 +34,176 @@ pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
 pub fn normalize_prefix_into(input: &str, base: u32, stop: usize, out: &mut Normalized) {
     let mut bytes = std::mem::take(&mut out.text).into_bytes();
     out.origin.reserve(input.len());
-    normalize_core(input, base, stop, &mut bytes, Some(&mut out.origin));
+    normalize_core(
+        input,
+        base,
+        stop,
+        &mut Mapped {
+            text: &mut bytes,
+            origin: &mut out.origin,
+        },
+    );
     out.text = String::from_utf8(bytes).unwrap_or_default();
 }
 
 /// Appends the normalized form of `input` to `text` (bytes of UTF-8) without an origin map.
 pub fn normalize_bytes_into(input: &str, text: &mut Vec<u8>) {
-    normalize_core(input, 0, usize::MAX, text, None);
+    normalize_core(input, 0, usize::MAX, text);
 }
 
-fn normalize_core(
-    input: &str,
-    base: u32,
-    stop: usize,
-    text: &mut Vec<u8>,
-    mut origin: Option<&mut Vec<u32>>,
-) {
+/// The original byte offsets (plus `base`) of normalized bytes `first` and `last` of `input`
+/// normalized on its own, without building the text or an origin map: what quoting a match needs.
+/// `None` when `input` normalizes to fewer than `last + 1` bytes.
+pub fn locate_normalized(input: &str, base: u32, first: usize, last: usize) -> Option<(u32, u32)> {
+    let mut sink = Locate {
+        len: 0,
+        want: [first, last],
+        found: [None; 2],
+    };
+    normalize_core(input, base, last, &mut sink);
+    Some((sink.found[0]?, sink.found[1]?))
+}
+
+/// Where normalized bytes go: plain text, text with an origin map, or only the origins of two
+/// positions. One normalization routine serves all three, so they can never disagree.
+trait Sink {
+    fn len(&self) -> usize;
+    /// True when the output so far ends inside a word, so the next word needs a space.
+    fn ends_in_word(&self) -> bool;
+    fn push(&mut self, b: u8, origin: u32);
+    /// Appends an ASCII alphanumeric run, lower-cased; byte `k` comes from `origin + k`.
+    fn push_ascii_run(&mut self, run: &[u8], origin: u32);
+    /// Appends bytes that all come from one original character at `origin`.
+    fn push_char(&mut self, bytes: &[u8], origin: u32);
+}
+
+impl Sink for Vec<u8> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn ends_in_word(&self) -> bool {
+        !self.is_empty() && !matches!(self.last(), Some(b' ' | b'\n'))
+    }
+    fn push(&mut self, b: u8, _: u32) {
+        Vec::push(self, b);
+    }
+    fn push_ascii_run(&mut self, run: &[u8], _: u32) {
+        self.extend(run.iter().map(|&b| LOWER[b as usize]));
+    }
+    fn push_char(&mut self, bytes: &[u8], _: u32) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+struct Mapped<'a> {
+    text: &'a mut Vec<u8>,
+    origin: &'a mut Vec<u32>,
+}
+
+impl Sink for Mapped<'_> {
+    fn len(&self) -> usize {
+        self.text.len()
+    }
+    fn ends_in_word(&self) -> bool {
+        self.text.ends_in_word()
+    }
+    fn push(&mut self, b: u8, origin: u32) {
+        self.text.push(b);
+        self.origin.push(origin);
+    }
+    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
+        self.text.push_ascii_run(run, origin);
+        self.origin
+            .extend((0..run.len() as u32).map(|k| origin + k));
+    }
+    fn push_char(&mut self, bytes: &[u8], origin: u32) {
+        self.text.extend_from_slice(bytes);
+        self.origin.extend(std::iter::repeat_n(origin, bytes.len()));
+    }
+}
+
+struct Locate {
+    len: usize,
+    want: [usize; 2],
+    found: [Option<u32>; 2],
+}
+
+impl Locate {
+    fn note(&mut self, n: usize, origin_at: impl Fn(usize) -> u32) {
+        for (w, f) in self.want.iter().zip(&mut self.found) {
+            if (self.len..self.len + n).contains(w) {
+                *f = Some(origin_at(*w - self.len));
+            }
+        }
+        self.len += n;
+    }
+}
+
+impl Sink for Locate {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn ends_in_word(&self) -> bool {
+        false
+    }
+    fn push(&mut self, _: u8, origin: u32) {
+        self.note(1, |_| origin);
+    }
+    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
+        self.note(run.len(), |k| origin + k as u32);
+    }
+    fn push_char(&mut self, bytes: &[u8], origin: u32) {
+        self.note(bytes.len(), |_| origin);
+    }
+}
+
+/// ASCII letters and digits.
+const ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// ASCII lower-casing as a table.
+const LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+
+fn normalize_core(input: &str, base: u32, stop: usize, out: &mut impl Sink) {
     let bytes = input.as_bytes();
-    text.reserve(bytes.len());
-    let mut pending_space = !text.is_empty() && !matches!(text.last(), Some(b' ' | b'\n'));
+    let mut pending_space = out.ends_in_word();
     let mut prev_word_char = false;
     let mut i = 0;
-    while i < bytes.len() && text.len() <= stop {
+    while i < bytes.len() && out.len() <= stop {
         let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            // ASCII word run: copied as one slice and lower-cased in place.
+        if ALNUM[b as usize] {
+            // ASCII word run: copied as one slice, lower-cased.
             let run_start = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            while i < bytes.len() && ALNUM[bytes[i] as usize] {
                 i += 1;
             }
             if pending_space {
-                text.push(b' ');
+                out.push(b' ', base + run_start as u32);
                 pending_space = false;
-                if let Some(o) = origin.as_deref_mut() {
-                    o.push(base + run_start as u32);
-                }
             }
-            let at = text.len();
-            text.extend_from_slice(&bytes[run_start..i]);
-            text[at..].make_ascii_lowercase();
-            if let Some(o) = origin.as_deref_mut() {
-                o.extend((run_start..i).map(|j| base + j as u32));
-            }
+            out.push_ascii_run(&bytes[run_start..i], base + run_start as u32);
             prev_word_char = true;
             continue;
         }
         if b.is_ascii() {
             if b == b'\'' && prev_word_char && next_is_alphanumeric(input, i + 1) {
-                text.push(b'\'');
-                if let Some(o) = origin.as_deref_mut() {
-                    o.push(base + i as u32);
-                }
+                out.push(b'\'', base + i as u32);
             } else {
                 pending_space |= prev_word_char;
                 prev_word_char = false;
@@ -100,21 +219,19 @@ fn normalize_core(
             && is_apostrophe(c)
             && next_is_alphanumeric(input, i + len);
         if word_char || apostrophe {
-            let before = text.len();
             if pending_space {
-                text.push(b' ');
+                out.push(b' ', base + i as u32);
                 pending_space = false;
             }
             if apostrophe {
-                text.push(b'\'');
+                out.push(b'\'', base + i as u32);
             } else {
-                let mut buf = [0u8; 4];
+                let mut lower = [0u8; 16];
+                let mut n = 0;
                 for l in c.to_lowercase() {
-                    text.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                    n += l.encode_utf8(&mut lower[n..]).len();
                 }
-            }
-            if let Some(o) = origin.as_deref_mut() {
-                o.extend(std::iter::repeat_n(base + i as u32, text.len() - before));
+                out.push_char(&lower[..n], base + i as u32);
             }
             prev_word_char = true;
         } else {
@@ -222,6 +339,28 @@ mod tests {
         assert_eq!(n.origin.len(), n.text.len());
         let u = n.text.find('ü').expect("has ü");
         assert_eq!(&src[n.origin[u] as usize..], "Ünal!");
+    }
+
+    #[test]
+    fn locating_agrees_with_the_origin_map() {
+        for src in [
+            "Hi, Ünal! You’ve reached ACME's desk -- İstanbul office.",
+            "  'quoted' -- well... e-mail 4111-1111",
+            "ß and ǅ: straße",
+        ] {
+            let mut n = Normalized::default();
+            normalize_into(src, 7, &mut n);
+            for first in 0..n.text.len() {
+                for last in first..n.text.len() {
+                    assert_eq!(
+                        locate_normalized(src, 7, first, last),
+                        Some((n.origin[first], n.origin[last])),
+                        "{src:?} {first}..={last}"
+                    );
+                }
+            }
+            assert_eq!(locate_normalized(src, 7, 0, n.text.len()), None);
+        }
     }
 
     #[test]

@@ -8,5 +8,7 @@ mod load;
 mod model;
 
 pub use import::{AgentChannel, ImportOptions};
-pub use load::{LoadError, load_file, load_file_with, parse_transcript, parse_transcript_with};
+pub use load::{
+    LoadError, file_call_id, load_file, load_file_with, parse_transcript, parse_transcript_with,
+};
 pub use model::{Provenance, Segment, Speaker, TRANSCRIPT_VERSION, Transcript, Word};

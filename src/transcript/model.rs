@@ -1,7 +1,9 @@
 //! The transcript model: plain serde data passed from ASR or importers to scoring.
 //!
-//! Must not depend on audio, whisper or clap. Inputs are lenient (unknown fields are ignored).
+//! Must not depend on audio, whisper or clap (the metrics it may carry are plain data too). Inputs are
+//! lenient (unknown fields are ignored).
 
+use crate::metrics::Metrics;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -104,6 +106,10 @@ pub struct Transcript {
     pub segments: Vec<Segment>,
     #[serde(default)]
     pub provenance: Provenance,
+    /// Conversation metrics measured from the recording (or derived from segment times, then marked
+    /// approximate), when they were computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
 }
 
 fn default_version() -> u32 {
@@ -124,6 +130,7 @@ impl Transcript {
             language: None,
             segments: Vec::new(),
             provenance: Provenance::default(),
+            metrics: None,
         }
     }
 
