@@ -123,6 +123,39 @@ pub fn transcribe_and_measure(
     Ok((transcript, metrics))
 }
 
+/// Where a recognised transcript came from, recorded the same way by `transcribe` and `run`.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The recording's path as the user gave it.
+    pub source: &'a str,
+    /// The recording's blake3 content hash (hex).
+    pub audio_hash: &'a str,
+    /// The model as the user named it, and its SHA-1.
+    pub model: &'a str,
+    pub model_sha1: &'a str,
+    /// The speech detector's name.
+    pub vad: &'a str,
+    pub agent: AgentChannel,
+}
+
+/// Writes `origin` and the decoding settings into the transcript's provenance.
+pub fn stamp_provenance(transcript: &mut Transcript, origin: &Origin, asr: &AsrSettings) {
+    let p = &mut transcript.provenance;
+    p.source = Some(origin.source.to_string());
+    p.format = Some("whisper".into());
+    p.audio_hash = Some(format!("blake3:{}", origin.audio_hash));
+    p.model = Some(origin.model.to_string());
+    p.parameters
+        .insert("model_sha1".into(), origin.model_sha1.into());
+    p.parameters.insert("vad".into(), origin.vad.into());
+    p.parameters
+        .insert("beam_size".into(), asr.beam_size.unwrap_or(1).into());
+    p.parameters.insert(
+        "agent_channel".into(),
+        format!("{:?}", origin.agent).to_lowercase().into(),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,16 +4,11 @@
 //! Must not depend on clap, terminals or whisper directly.
 
 use super::agents::AgentInfo;
-use super::{
-    AgentSources, AudioTranscriber, BatchSettings, ChannelSpeech, Message, Outcome, is_audio,
-};
-use crate::metrics::{
-    ActivitySettings, MetricSettings, Metrics, clean_spans, compute_metrics, compute_mono_metrics,
-    metrics_from_transcript, sentiment_by_thirds, word_counts,
-};
+use super::{AgentSources, AudioTranscriber, BatchSettings, Message, Outcome, is_audio};
+use crate::metrics::{ActivitySettings, MetricSettings, Metrics, metrics_from_transcript};
 use crate::record::CallRecord;
 use crate::rubric::Rubric;
-use crate::scoring::score;
+use crate::scoring::score_with_metrics;
 use crate::store::{CallOrigin, Failure, Store};
 use crate::transcript::{AgentChannel, Transcript, file_call_id, load_file_with};
 use std::collections::HashMap;
@@ -33,44 +28,18 @@ pub(super) struct Context<'a> {
     pub claimed: &'a Mutex<HashMap<String, String>>,
 }
 
-/// A call's metrics: from the speech the recogniser found when it ran, else from the transcript's
-/// segment times (approximate), else none (untimed transcripts). The one place metrics are chosen.
-pub fn call_metrics(
-    transcript: &Transcript,
-    speech: Option<&ChannelSpeech>,
-    agent: AgentChannel,
-) -> Option<Metrics> {
-    let activity = ActivitySettings::default();
-    let settings = MetricSettings::default();
-    let duration = transcript.duration.unwrap_or(0.0);
-    match speech.map(Vec::as_slice) {
-        Some([(a, a_spans), (_, b_spans)]) => {
-            let (left, right) = if *a == 0 {
-                (a_spans, b_spans)
-            } else {
-                (b_spans, a_spans)
-            };
-            let (agent_spans, customer_spans) = match agent {
-                AgentChannel::Left => (left, right),
-                AgentChannel::Right => (right, left),
-            };
-            let mut m = compute_metrics(
-                duration,
-                &clean_spans(agent_spans, &activity),
-                &clean_spans(customer_spans, &activity),
-                Some(word_counts(transcript)),
-                &settings,
-            );
-            m.sentiment = sentiment_by_thirds(transcript);
-            Some(m)
-        }
-        Some([(_, spans)]) => {
-            let mut m = compute_mono_metrics(duration, &clean_spans(spans, &activity), &settings);
-            m.sentiment = sentiment_by_thirds(transcript);
-            Some(m)
-        }
-        _ => metrics_from_transcript(transcript, &activity, &settings).ok(),
-    }
+/// A call's metrics: those measured from the recording when it was transcribed (the transcript carries
+/// them, also from the cache), else derived from the transcript's segment times (approximate), else
+/// none (untimed transcripts). The one place a batch chooses metrics.
+pub fn call_metrics(transcript: &Transcript) -> Option<Metrics> {
+    transcript.metrics.clone().or_else(|| {
+        metrics_from_transcript(
+            transcript,
+            &ActivitySettings::default(),
+            &MetricSettings::default(),
+        )
+        .ok()
+    })
 }
 
 fn merge_info(into: &mut AgentInfo, from: &AgentInfo) {
@@ -243,7 +212,7 @@ impl Context<'_> {
                 Err(e) => return (fail(&hash, Some(&call_id), e.to_string()), whisper),
             }
         } else if let Some(t) = loaded {
-            let m = call_metrics(&t, None, agent);
+            let m = call_metrics(&t);
             (t, m)
         } else {
             let Some(asr) = self.asr else {
@@ -259,7 +228,7 @@ impl Context<'_> {
             match asr.transcribe(path, &call_id, &hash, agent) {
                 Ok(done) => {
                     whisper = done.whisper;
-                    let m = call_metrics(&done.transcript, done.speech.as_ref(), agent);
+                    let m = call_metrics(&done.transcript);
                     (done.transcript, m)
                 }
                 Err(e) => return (fail(&hash, Some(&call_id), e), whisper),
@@ -271,7 +240,7 @@ impl Context<'_> {
             let reason = format!("{source}: the transcript has no speech to score");
             return (fail(&hash, Some(&call_id), reason), whisper);
         }
-        let mut card = score(self.rubric, &transcript);
+        let mut card = score_with_metrics(self.rubric, &transcript, metrics.as_ref());
         card.agent_id.clone_from(&info.agent_id);
         card.agent_name.clone_from(&info.agent_name);
         card.date.clone_from(&info.date);

@@ -37,15 +37,11 @@ pub fn is_audio(path: &Path) -> bool {
         .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Speech intervals (seconds) per channel of a recording, as the recogniser's VAD found them.
-pub type ChannelSpeech = Vec<(u16, Vec<(f64, f64)>)>;
-
 /// A recording turned into a transcript.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transcribed {
+    /// The transcript, with the metrics measured from the recording's voice activity in its `metrics`.
     pub transcript: Transcript,
-    /// Speech intervals per transcribed channel, when recognition ran (not from the cache).
-    pub speech: Option<ChannelSpeech>,
     /// Time spent inside whisper.
     pub whisper: Duration,
     pub cached: bool,

@@ -39,9 +39,17 @@ impl AudioTranscriber for Fake {
                 words: None,
             });
         }
+        // Measured from the recording's voice activity: agent 0.5–3.0 s, customer 4.0–7.0 s. The segment
+        // times alone would give the agent 3.0 s.
+        t.metrics = Some(crate::metrics::compute_metrics(
+            10.0,
+            &crate::metrics::clean_spans(&[(0.5, 3.0)], &Default::default()),
+            &crate::metrics::clean_spans(&[(4.0, 7.0)], &Default::default()),
+            Some(crate::metrics::word_counts(&t)),
+            &Default::default(),
+        ));
         Ok(Transcribed {
             transcript: t,
-            speech: Some(vec![(0, vec![(0.5, 3.5)]), (1, vec![(4.0, 7.0)])]),
             whisper: Duration::from_millis(5),
             cached: false,
         })
@@ -147,10 +155,13 @@ fn recordings_are_transcribed_once_per_model_and_rescored_without_asr() {
         .records(&Default::default())
         .unwrap();
     assert_eq!(records.len(), 1);
-    // Metrics come from the speech the recogniser found, not from segment times.
+    // Metrics come from the speech the recogniser found, not from segment times, and the scorecard
+    // was scored with them.
     let m = records[0].metrics.as_ref().unwrap();
     assert!(!m.approximate && m.per_role);
-    assert_eq!(m.agent_talk, Some(3.0));
+    assert_eq!(m.agent_talk, Some(2.5));
+    let used = records[0].scorecard.metrics.as_ref().unwrap();
+    assert_eq!(used.agent_talk, Some(2.5));
 }
 
 #[test]

@@ -9,8 +9,9 @@ use crate::activity::SpeechDetector;
 use crate::activity::energy::EnergyDetector;
 use crate::activity::silero::SileroDetector;
 use crate::asr::AsrSettings;
+use crate::asr::analyse::{self, MeasureSettings};
 use crate::asr::cache::{self, TranscriptCache};
-use crate::asr::pipeline::{self, Timings};
+use crate::asr::pipeline::{self, Packing, Timings};
 use crate::asr::whisper::WhisperTranscriber;
 use crate::transcript::AgentChannel;
 use std::path::{Path, PathBuf};
@@ -125,7 +126,6 @@ impl WhisperAudio {
             t.call_id = call_id.to_string();
             return Ok(Transcribed {
                 transcript: t,
-                speech: None,
                 whisper: std::time::Duration::ZERO,
                 cached: true,
             });
@@ -138,30 +138,30 @@ impl WhisperAudio {
             .as_ref()
             .map_err(Clone::clone)?;
         let label = path.display().to_string();
-        let recognised = pipeline::recognise(
+        let (mut t, _) = analyse::transcribe_and_measure(
             &audio,
             Some(detector),
             transcriber,
             &self.settings,
+            Packing::PerChannel,
             agent,
+            call_id,
             &label,
+            &MeasureSettings::default(),
             &mut timings,
         )
         .map_err(|e| e.to_string())?;
-        let speech = recognised.speech.clone();
-        let mut t = pipeline::to_transcript(call_id, &audio, recognised, &self.settings);
-        let p = &mut t.provenance;
-        p.source = Some(label);
-        p.format = Some("whisper".into());
-        p.audio_hash = Some(format!("blake3:{content_hash}"));
-        p.model = Some(self.model_name.clone());
-        p.parameters
-            .insert("model_sha1".into(), self.model_sha1.clone().into());
-        p.parameters
-            .insert("vad".into(), detector.name().to_string().into());
-        p.parameters.insert(
-            "agent_channel".into(),
-            format!("{agent:?}").to_lowercase().into(),
+        analyse::stamp_provenance(
+            &mut t,
+            &analyse::Origin {
+                source: &label,
+                audio_hash: content_hash,
+                model: &self.model_name,
+                model_sha1: &self.model_sha1,
+                vad: detector.name(),
+                agent,
+            },
+            &self.settings,
         );
         if let Some(c) = &self.cache
             && let Err(e) = c.put(&key, &t)
@@ -170,7 +170,6 @@ impl WhisperAudio {
         }
         Ok(Transcribed {
             transcript: t,
-            speech: Some(speech),
             whisper: timings.whisper,
             cached: false,
         })

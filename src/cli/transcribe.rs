@@ -279,24 +279,17 @@ impl Job<'_> {
                     &mut timings,
                 )
                 .map_err(|e| e.to_string())?;
-                let p = &mut t.provenance;
-                p.source = Some(label);
-                p.format = Some("whisper".into());
-                p.audio_hash = Some(format!("blake3:{audio_hash}"));
-                p.model = Some(self.args.model.clone());
-                p.parameters
-                    .insert("model_sha1".into(), self.model_sum.clone().into());
-                p.parameters
-                    .insert("vad".into(), detector.name().to_string().into());
-                p.parameters.insert(
-                    "beam_size".into(),
-                    self.settings.beam_size.unwrap_or(1).into(),
-                );
-                p.parameters.insert(
-                    "agent_channel".into(),
-                    format!("{:?}", self.args.agent_channel)
-                        .to_lowercase()
-                        .into(),
+                analyse::stamp_provenance(
+                    &mut t,
+                    &analyse::Origin {
+                        source: &label,
+                        audio_hash: &audio_hash,
+                        model: &self.args.model,
+                        model_sha1: &self.model_sum,
+                        vad: detector.name(),
+                        agent,
+                    },
+                    &self.settings,
                 );
                 if let Some(c) = &self.cache
                     && let Err(e) = c.put(&key, &t)
