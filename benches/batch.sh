@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Batch throughput of `callqa run` (issue: run, performance): 20 synthetic two-voice stereo calls
+# (8 kHz G.711 mu-law, espeak-ng + sox) transcribed, measured and scored with a random-weight tiny.en
+# model (real shapes and compute, noise output), at jobs=2 x threads=1 and at jobs=1 x threads=2.
+# Prints audio minutes per wall minute and the share of worker time spent outside whisper.
+#
+#   bash benches/batch.sh            # 20 calls
+#   CALLS=4 bash benches/batch.sh    # a quick check
+#
+# Needs espeak-ng, sox and python3 (bash .ci/setup installs the first two). Runs offline; takes about
+# 12 minutes on 2 cores. Everything it writes is under target/bench-batch/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+calls=${CALLS:-20}
+out=target/bench-batch
+shared=${CALLQA_SHARED:-$root/../shared}
+mkdir -p "$out/calls"
+
+cargo build --release --locked --quiet
+bin=$root/target/release/callqa
+
+model=$out/random-tiny.en-f16.bin
+if [[ ! -f $model ]]; then
+  python3 "$shared/tools/gen_random_model.py" "$shared/models/for-tests-ggml-tiny.en.bin" f16 "$model"
+fi
+
+# Each call: the lines of the three sample scripts, rotated by the call's number, so no two calls are
+# the same recording (the store and the transcript cache key on content).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=samples/render.sh
+source samples/render.sh
+mapfile -t lines < <(cat samples/scripts/*.txt | grep -v '^$')
+for ((n = 0; n < calls; n++)); do
+  wav=$out/calls/call-$(printf %02d "$n").wav
+  [[ -f $wav ]] && continue
+  : >"$tmp/script.txt"
+  for ((k = 0; k < ${#lines[@]}; k++)); do
+    echo "${lines[(k + n) % ${#lines[@]}]}" >>"$tmp/script.txt"
+  done
+  render "$tmp/script.txt" 8000 left
+  sox -M "$tmp/left.wav" "$tmp/right.wav" -e u-law -b 8 "$wav"
+done
+
+audio=$(for f in "$out"/calls/*.wav; do soxi -D "$f"; done | awk '{s += $1} END {printf "%.1f", s / 60}')
+echo "$calls calls, $audio audio minutes"
+for config in "2 1" "1 2"; do
+  set -- $config
+  rm -f "$out/store.db"*
+  log=$out/run-$1x$2.log
+  start=$(date +%s.%N)
+  "$bin" run "$out/calls" --model "$model" --offline --no-cache \
+    --vad-model "$shared/models/ggml-silero-v6.2.0.bin" \
+    --store "$out/store.db" --jobs "$1" --threads "$2" --timings >"$log" 2>&1 || true
+  end=$(date +%s.%N)
+  wall=$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')
+  rate=$(awk -v m="$audio" -v w="$wall" 'BEGIN {print m / (w / 60)}')
+  printf 'jobs=%s x threads=%s: wall %.1f s, %.2f audio min per wall min; %s\n' "$1" "$2" "$wall" "$rate" \
+    "$(grep -o 'outside whisper [0-9.]*% of worker time' "$log" || echo 'no timings line: see '"$log")"
+done
