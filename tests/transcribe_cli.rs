@@ -238,3 +238,45 @@ fn metric_thresholds_reach_the_transcript() {
         "error: --min-burst must be a finite number of at least 0, got -1\n"
     );
 }
+
+#[test]
+fn two_workers_write_what_one_writes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let files = [
+        sample("call-001.wav"),
+        sample("call-003.mp3"),
+        shared("audio/jfk.wav"),
+    ];
+    let run = |jobs: &str, out: &Path| {
+        let output = Command::cargo_bin("callqa")
+            .expect("binary")
+            .arg("transcribe")
+            .args(&files)
+            .arg("--model")
+            .arg(shared("models/for-tests-ggml-tiny.en.bin"))
+            .arg("--vad-model")
+            .arg(shared("models/ggml-silero-v6.2.0.bin"))
+            .args(["--jobs", jobs, "--threads", "1", "--no-cache", "--output"])
+            .arg(out)
+            .env("CALLQA_MODELS_DIR", tmp.path().join("models"))
+            .env_remove("CALLQA_VAD_MODEL")
+            .output()
+            .expect("run callqa");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    run("1", &one);
+    run("2", &two);
+    for name in ["call-001.wav.json", "call-003.mp3.json", "jfk.wav.json"] {
+        let read = |dir: &Path| std::fs::read_to_string(dir.join(name)).expect(name);
+        assert_eq!(
+            read(&one),
+            read(&two),
+            "{name} differs between 1 and 2 jobs"
+        );
+    }
+}
