@@ -27,6 +27,11 @@ pub const DEFAULT_STORE: &str = "callqa.db";
 pub enum StoreError {
     #[error("{}: no results store here (`callqa run` creates one)", path.display())]
     Missing { path: PathBuf },
+    #[error("{}: cannot create the folder: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{}: {source}", path.display())]
     Sqlite {
         path: PathBuf,
@@ -70,6 +75,12 @@ impl Store {
     /// # Errors
     /// The file is not SQLite, is another program's database, or has a newer schema.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

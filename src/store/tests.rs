@@ -221,6 +221,24 @@ fn new_content_for_a_call_replaces_it_and_its_scorecards() {
 }
 
 #[test]
+fn a_new_store_gets_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results/week-47/callqa.db");
+    Store::open(&path).unwrap();
+    assert!(path.is_file());
+    // A folder that cannot be made is named.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let e = Store::open(&file.join("callqa.db"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(&format!("{}: cannot create the folder: ", file.display())),
+        "{e}"
+    );
+}
+
+#[test]
 fn errors_name_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
