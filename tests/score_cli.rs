@@ -254,6 +254,20 @@ fn metric_rubric_scores_from_segment_times_or_measured_metrics() {
     ]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("metrics_table", out);
+
+    // CSV: every metric as a column, empty for the untimed call.
+    let (code, out, err) = callqa(&[
+        "score",
+        "--rubric",
+        rubric,
+        "--format",
+        "csv",
+        &format!("{FIX}/good-call.json"),
+        &format!("{FIX}/measured-call.json"),
+        &format!("{FIX}/rude-call.txt"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("metrics_csv", out);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //!
 //! Must not depend on whisper, audio or clap.
 
+use crate::metrics::Metrics;
 use crate::scoring::Scorecard;
 use std::fmt::Write;
 
@@ -14,7 +15,9 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-/// One row per call; criterion columns follow the first card's rubric order, then any others.
+/// One row per call; criterion columns follow the first card's rubric order, then any others. When any
+/// card carries conversation metrics, every metric follows as a column (empty where unavailable), then
+/// `metrics_approximate`.
 pub fn scorecards_csv(cards: &[Scorecard]) -> String {
     let mut ids: Vec<&str> = Vec::new();
     for card in cards {
@@ -28,6 +31,14 @@ pub fn scorecards_csv(cards: &[Scorecard]) -> String {
     for id in &ids {
         out.push(',');
         out.push_str(&csv_field(id));
+    }
+    let with_metrics = cards.iter().any(|c| c.metrics.is_some());
+    if with_metrics {
+        for name in Metrics::metric_names() {
+            out.push(',');
+            out.push_str(name);
+        }
+        out.push_str(",metrics_approximate");
     }
     out.push('\n');
     for card in cards {
@@ -46,6 +57,19 @@ pub fn scorecards_csv(cards: &[Scorecard]) -> String {
             out.push(',');
             if let Some(c) = card.criterion(id) {
                 out.push_str(c.outcome.as_str());
+            }
+        }
+        if with_metrics {
+            let m = card.metrics.as_ref();
+            for name in Metrics::metric_names() {
+                out.push(',');
+                if let Some(v) = m.and_then(|m| m.value(name)) {
+                    let _ = write!(out, "{}", (v * 1000.0).round() / 1000.0);
+                }
+            }
+            out.push(',');
+            if let Some(m) = m {
+                let _ = write!(out, "{}", m.approximate);
             }
         }
         out.push('\n');
