@@ -8,7 +8,7 @@
 #   CALLS=4 bash benches/batch.sh    # a quick check
 #
 # Needs espeak-ng, sox and python3 (bash .ci/setup installs the first two). Runs offline; takes about
-# 12 minutes on 2 cores. Everything it writes is under target/bench-batch/.
+# 15 minutes on 2 cores. Everything it writes is under target/bench-batch/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -25,8 +25,9 @@ if [[ ! -f $model ]]; then
   python3 "$shared/tools/gen_random_model.py" "$shared/models/for-tests-ggml-tiny.en.bin" f16 "$model"
 fi
 
-# Each call: the lines of the three sample scripts, rotated by the call's number, so no two calls are
-# the same recording (the store and the transcript cache key on content).
+# Each call (about a minute): the lines of the three sample scripts, twice, rotated by the call's number
+# and by 5 more in the second pass, so no two calls are the same recording (the store and the transcript
+# cache key on content).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=samples/render.sh
@@ -36,8 +37,10 @@ for ((n = 0; n < calls; n++)); do
   wav=$out/calls/call-$(printf %02d "$n").wav
   [[ -f $wav ]] && continue
   : >"$tmp/script.txt"
-  for ((k = 0; k < ${#lines[@]}; k++)); do
-    echo "${lines[(k + n) % ${#lines[@]}]}" >>"$tmp/script.txt"
+  for shift in "$n" "$((n + 5))"; do
+    for ((k = 0; k < ${#lines[@]}; k++)); do
+      echo "${lines[(k + shift) % ${#lines[@]}]}" >>"$tmp/script.txt"
+    done
   done
   render "$tmp/script.txt" 8000 left
   sox -M "$tmp/left.wav" "$tmp/right.wav" -e u-law -b 8 "$wav"
