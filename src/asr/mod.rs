@@ -10,6 +10,7 @@ pub mod fake;
 pub mod models;
 pub mod pipeline;
 pub mod prompt;
+pub mod recording;
 pub mod stitch;
 pub mod whisper;
 

@@ -3,11 +3,13 @@
 //! itself is `crate::batch`.
 
 use super::convert::ImportArgs;
-use super::transcribe::{cache_dir, vad_model, whisper_model};
+use super::transcribe::{asr_models, cache_dir, rubric_values};
 use super::{exit, load_rubric, parse_var};
 use crate::asr::AsrSettings;
 use crate::asr::cache::TranscriptCache;
-use crate::asr::models::{DEFAULT_MODEL, DEFAULT_VAD_MODEL};
+use crate::asr::models::DEFAULT_MODEL;
+use crate::asr::prompt::build_prompt;
+use crate::asr::recording::RecordingTranscriber;
 use crate::batch::agents::{AgentPattern, Manifest};
 use crate::batch::shard::Shard;
 use crate::batch::whisper::WhisperAudio;
@@ -188,44 +190,32 @@ pub fn run(args: RunArgs) -> ExitCode {
     let threads = args.threads.unwrap_or((cores / jobs).max(1)).max(1);
     let has_audio = inputs.iter().any(|p| is_audio(p));
     let whisper = if has_audio {
-        let (model_path, model_sha1) = match whisper_model(&args.model, args.offline) {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(exit::USAGE);
-            }
-        };
-        let vad = vad_model(args.vad_model.as_deref());
-        if let Some(p) = &vad
-            && !p.is_file()
-        {
-            eprintln!("error: VAD model {} does not exist", p.display());
+        let Ok((model_path, model_sha1, vad)) = asr_models(
+            &args.model,
+            args.offline,
+            args.vad_model.as_deref(),
+            jobs,
+            threads,
+        ) else {
             return ExitCode::from(exit::USAGE);
-        }
-        if vad.is_none() {
-            eprintln!(
-                "note: no VAD model found; using the energy detector (run `callqa models download {DEFAULT_VAD_MODEL}` for Silero VAD)"
-            );
-        }
-        if jobs * threads > cores {
-            eprintln!(
-                "warning: {jobs} jobs × {threads} threads exceeds the {cores} cores; expect slowdowns"
-            );
-        }
-        Some(WhisperAudio::new(
+        };
+        let Ok(values) = rubric_values(args.rubric.as_deref(), &args.vars) else {
+            return ExitCode::from(exit::USAGE);
+        };
+        let recording = RecordingTranscriber::new(
             args.model.clone(),
             model_path,
             model_sha1,
-            vad,
             AsrSettings {
                 language: args.language.clone(),
                 beam_size: None,
-                prompt: args.vocabulary.clone(),
+                prompt: build_prompt(args.vocabulary.as_deref(), &values),
                 word_timestamps: false,
                 threads,
             },
             (!args.no_cache).then(|| TranscriptCache::new(cache_dir())),
-        ))
+        );
+        Some(WhisperAudio::new(recording, vad))
     } else {
         None
     };

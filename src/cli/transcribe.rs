@@ -9,23 +9,20 @@ use super::convert::ChannelArg;
 use super::exit;
 use super::metrics::MeasureArgs;
 use crate::activity::SpeechDetector;
-use crate::activity::energy::EnergyDetector;
-use crate::activity::silero::SileroDetector;
 use crate::asr::AsrSettings;
-use crate::asr::analyse::{self, MeasureSettings};
 use crate::asr::cache::{self, TranscriptCache};
 use crate::asr::models::{self, DEFAULT_MODEL, DEFAULT_VAD_MODEL, ModelError};
-use crate::asr::pipeline::{self, AgentChannel, Packing, Timings};
+use crate::asr::pipeline::{Packing, Timings};
 use crate::asr::prompt::build_prompt;
-use crate::asr::whisper::WhisperTranscriber;
+use crate::asr::recording::{RecordingTranscriber, speech_detector};
 use crate::transcript::export::{self, ExportFormat};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,7 +95,7 @@ pub struct TranscribeArgs {
 
 /// The values of a rubric's `[variables]`, in file order, with `--var` overrides applied. The rubric is
 /// compiled first through the rubric API, so an invalid one is reported with its diagnostics (and `Err`).
-fn rubric_values(
+pub(super) fn rubric_values(
     path: Option<&Path>,
     vars: &[(String, Vec<String>)],
 ) -> Result<Vec<String>, ExitCode> {
@@ -195,13 +192,8 @@ impl From<Format> for ExportFormat {
 /// What each worker needs to know, shared read-only.
 struct Job<'a> {
     args: &'a TranscribeArgs,
-    settings: AsrSettings,
-    model_path: PathBuf,
-    model_sum: String,
+    recording: RecordingTranscriber,
     vad_path: Option<PathBuf>,
-    transcriber: OnceLock<Result<WhisperTranscriber, String>>,
-    cache: Option<TranscriptCache>,
-    measure: MeasureSettings,
 }
 
 /// Outcome of one file.
@@ -212,35 +204,8 @@ struct Done {
 }
 
 impl Job<'_> {
-    fn packing(&self) -> Packing {
-        if self.args.pack_channels {
-            Packing::Packed
-        } else {
-            Packing::PerChannel
-        }
-    }
-
-    fn settings_key(&self, vad: &str) -> String {
-        serde_json::json!({
-            "language": self.settings.language,
-            "beam_size": self.settings.beam_size,
-            "prompt": self.settings.prompt,
-            "word_timestamps": self.settings.word_timestamps,
-            "agent_channel": format!("{:?}", self.args.agent_channel),
-            "vad": vad,
-            "metrics": format!("{:?}", self.measure),
-            "packing": format!("{:?}", self.packing()),
-        })
-        .to_string()
-    }
-
     fn one(&self, path: &Path, detector: &mut dyn SpeechDetector) -> Result<Done, String> {
         let audio_hash = cache::hash_file(path).map_err(|e| e.to_string())?;
-        let key = cache::key(
-            &audio_hash,
-            &self.model_sum,
-            &self.settings_key(detector.name()),
-        );
         let name = path
             .file_name()
             .map_or_else(|| "audio".into(), |n| n.to_string_lossy().into_owned());
@@ -248,65 +213,58 @@ impl Job<'_> {
             "{name}.{}",
             ExportFormat::from(self.args.format).extension()
         ));
-        let mut timings = Timings::default();
-        let cached = self.cache.as_ref().and_then(|c| c.get(&key));
-        let (transcript, was_cached) = match cached {
-            Some(t) => (t, true),
-            None => {
-                let audio = pipeline::load_audio(path, &mut timings).map_err(|e| e.to_string())?;
-                let transcriber = self
-                    .transcriber
-                    .get_or_init(|| {
-                        WhisperTranscriber::load(&self.model_path).map_err(|e| e.to_string())
-                    })
-                    .as_ref()
-                    .map_err(Clone::clone)?;
-                let agent: AgentChannel = self.args.agent_channel.into();
-                let label = path.display().to_string();
-                let call_id = path
-                    .file_stem()
-                    .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
-                let (mut t, _) = analyse::transcribe_and_measure(
-                    &audio,
-                    Some(detector),
-                    transcriber,
-                    &self.settings,
-                    self.packing(),
-                    agent,
-                    &call_id,
-                    &label,
-                    &self.measure,
-                    &mut timings,
-                )
-                .map_err(|e| e.to_string())?;
-                analyse::stamp_provenance(
-                    &mut t,
-                    &analyse::Origin {
-                        source: &label,
-                        audio_hash: &audio_hash,
-                        model: &self.args.model,
-                        model_sha1: &self.model_sum,
-                        vad: detector.name(),
-                        agent,
-                    },
-                    &self.settings,
-                );
-                if let Some(c) = &self.cache
-                    && let Err(e) = c.put(&key, &t)
-                {
-                    eprintln!("warning: cannot write the transcript cache: {e}");
-                }
-                (t, false)
-            }
-        };
-        let text = export::render(&transcript, self.args.format.into());
+        let call_id = path
+            .file_stem()
+            .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+        let done = self.recording.transcribe(
+            path,
+            &call_id,
+            &audio_hash,
+            self.args.agent_channel.into(),
+            detector,
+        )?;
+        let text = export::render(&done.transcript, self.args.format.into());
         std::fs::write(&out_path, text).map_err(|e| format!("{}: {e}", out_path.display()))?;
         Ok(Done {
-            audio_seconds: transcript.duration.unwrap_or(0.0),
-            timings,
-            cached: was_cached,
+            audio_seconds: done.transcript.duration.unwrap_or(0.0),
+            timings: done.timings,
+            cached: done.cached,
         })
     }
+}
+
+/// The whisper model (path and SHA-1) and the VAD model for `transcribe` and `run`, after the checks and
+/// notes users see: a missing VAD file is an error, no VAD model is a note, more jobs × threads than
+/// cores is a warning. `Err` once the error is printed.
+pub(super) fn asr_models(
+    model: &str,
+    offline: bool,
+    vad_flag: Option<&Path>,
+    jobs: usize,
+    threads: usize,
+) -> Result<(PathBuf, String, Option<PathBuf>), ()> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if jobs * threads > cores {
+        eprintln!(
+            "warning: {jobs} jobs × {threads} threads exceeds the {cores} cores; expect slowdowns"
+        );
+    }
+    let (model_path, model_sha1) = whisper_model(model, offline).map_err(|e| {
+        eprintln!("error: {e}");
+    })?;
+    let vad = vad_model(vad_flag);
+    if let Some(p) = &vad
+        && !p.is_file()
+    {
+        eprintln!("error: VAD model {} does not exist", p.display());
+        return Err(());
+    }
+    if vad.is_none() {
+        eprintln!(
+            "note: no VAD model found; using the energy detector (run `callqa models download {DEFAULT_VAD_MODEL}` for Silero VAD)"
+        );
+    }
+    Ok((model_path, model_sha1, vad))
 }
 
 fn secs(d: Duration) -> f64 {
@@ -318,30 +276,15 @@ pub fn run(args: TranscribeArgs) -> u8 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = args.jobs.clamp(1, args.audio.len().max(1));
     let threads = args.threads.unwrap_or((cores / jobs).max(1)).max(1);
-    if jobs * threads > cores {
-        eprintln!(
-            "warning: {jobs} jobs × {threads} threads exceeds the {cores} cores; expect slowdowns"
-        );
-    }
-    let (model_path, model_sum) = match whisper_model(&args.model, args.offline) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
-    };
-    let vad_path = vad_model(args.vad_model.as_deref());
-    if let Some(p) = &vad_path
-        && !p.is_file()
-    {
-        eprintln!("error: VAD model {} does not exist", p.display());
+    let Ok((model_path, model_sha1, vad_path)) = asr_models(
+        &args.model,
+        args.offline,
+        args.vad_model.as_deref(),
+        jobs,
+        threads,
+    ) else {
         return exit::USAGE;
-    }
-    if vad_path.is_none() {
-        eprintln!(
-            "note: no VAD model found; using the energy detector (run `callqa models download {DEFAULT_VAD_MODEL}` for Silero VAD)"
-        );
-    }
+    };
     if let Err(e) = std::fs::create_dir_all(&args.output) {
         eprintln!("error: {}: {e}", args.output.display());
         return exit::USAGE;
@@ -363,20 +306,26 @@ pub fn run(args: TranscribeArgs) -> u8 {
     {
         eprintln!("prompt: {p}");
     }
-    let job = Job {
-        settings: AsrSettings {
+    let mut recording = RecordingTranscriber::new(
+        args.model.clone(),
+        model_path,
+        model_sha1,
+        AsrSettings {
             language: args.language.clone(),
             beam_size: args.beam_size,
             prompt,
             word_timestamps: args.word_timestamps,
             threads,
         },
-        model_path,
-        model_sum,
+        (!args.no_cache).then(|| TranscriptCache::new(cache_dir())),
+    );
+    recording.measure = measure;
+    if args.pack_channels {
+        recording.packing = Packing::Packed;
+    }
+    let job = Job {
+        recording,
         vad_path,
-        transcriber: OnceLock::new(),
-        cache: (!args.no_cache).then(|| TranscriptCache::new(cache_dir())),
-        measure,
         args: &args,
     };
     let bar = if std::io::stderr().is_terminal() {
@@ -397,18 +346,10 @@ pub fn run(args: TranscribeArgs) -> u8 {
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                let mut detector: Box<dyn SpeechDetector> = match &job.vad_path {
-                    Some(p) => match SileroDetector::load(p) {
-                        Ok(d) => Box::new(d),
-                        Err(e) => {
-                            bar.suspend(|| {
-                                eprintln!("warning: {e}; using the energy detector")
-                            });
-                            Box::new(EnergyDetector::default())
-                        }
-                    },
-                    None => Box::new(EnergyDetector::default()),
-                };
+                let (mut detector, warning) = speech_detector(job.vad_path.as_deref());
+                if let Some(w) = warning {
+                    bar.suspend(|| eprintln!("warning: {w}"));
+                }
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(path) = job.args.audio.get(i) else {
