@@ -137,7 +137,8 @@ impl Summary {
         if self.audio_seconds > 0.0 {
             let _ = write!(
                 out,
-                ", audio {hours:.2} h transcribed, {:.1} audio hours per wall hour",
+                ", audio {} transcribed, {:.1} audio hours per wall hour",
+                audio_length(self.audio_seconds),
                 if wall > 0.0 {
                     hours / (wall / 3600.0)
                 } else {
@@ -168,6 +169,17 @@ impl Summary {
     }
 }
 
+/// A length of audio in the unit that keeps it readable: seconds, minutes or hours.
+fn audio_length(seconds: f64) -> String {
+    if seconds < 60.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 3600.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.2} h", seconds / 3600.0)
+    }
+}
+
 /// The reason as it is when it already starts with the file name (often with a line and column),
 /// else prefixed with it.
 fn with_source(reason: &str, source: &str) -> String {
@@ -175,5 +187,17 @@ fn with_source(reason: &str, source: &str) -> String {
         reason.to_string()
     } else {
         format!("{source}: {reason}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::audio_length;
+
+    #[test]
+    fn audio_lengths_read_in_their_unit() {
+        assert_eq!(audio_length(11.3), "11.3 s");
+        assert_eq!(audio_length(1074.0), "17.9 min");
+        assert_eq!(audio_length(11_160.0), "3.10 h");
     }
 }
