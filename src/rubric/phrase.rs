@@ -175,6 +175,7 @@ struct Phrase {
     tokens: Vec<Token>,
     /// Index of the literal token the automaton searches for.
     anchor: usize,
+    has_slots: bool,
 }
 
 /// Builds a [`PhraseMatcher`].
@@ -197,10 +198,12 @@ impl PhraseMatcherBuilder {
             .iter()
             .position(|t| matches!(t, Token::Literal(_)))
             .unwrap_or(0);
+        let has_slots = tokens.iter().any(|t| matches!(t, Token::Slot(_)));
         self.phrases.push(Phrase {
             set,
             tokens,
             anchor,
+            has_slots,
         });
     }
 
@@ -288,6 +291,28 @@ fn verify(
     anchor_start: usize,
     anchor_end: usize,
 ) -> Option<(usize, usize)> {
+    // Words are placed and literals compared first; slot words are looked up only when all of
+    // that fits (most anchors, like the "i'm" of "i'm {name} from", fail on a literal).
+    if phrase.tokens.len() == 1 {
+        return Some((anchor_start, anchor_end));
+    }
+    let found = span(text, phrase, anchor_start, anchor_end, false)?;
+    if phrase.has_slots {
+        span(text, phrase, anchor_start, anchor_end, true)
+    } else {
+        Some(found)
+    }
+}
+
+/// The phrase's byte range around its anchor if its words are in place, checking slot words
+/// only when `check_slots`.
+fn span(
+    text: &str,
+    phrase: &Phrase,
+    anchor_start: usize,
+    anchor_end: usize,
+    check_slots: bool,
+) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut start = anchor_start;
     for token in phrase.tokens[..phrase.anchor].iter().rev() {
@@ -303,7 +328,7 @@ fn verify(
             .iter()
             .rposition(|&b| is_sep(b))
             .map_or(0, |i| i + 1);
-        if !slot.accepts(&text[word_start..word_end]) {
+        if check_slots && !slot.accepts(&text[word_start..word_end]) {
             return None;
         }
         start = word_start;
@@ -329,7 +354,7 @@ fn verify(
                     .iter()
                     .position(|&b| is_sep(b))
                     .map_or(bytes.len(), |i| from + i);
-                if !slot.accepts(&text[from..to]) {
+                if check_slots && !slot.accepts(&text[from..to]) {
                     return None;
                 }
                 end = to;
@@ -394,6 +419,33 @@ mod tests {
             hits(&m, "my name is\nsam").is_empty(),
             "slots never cross sentences"
         );
+    }
+
+    #[test]
+    fn slot_words_and_literals_both_decide() {
+        let mut b = PhraseMatcherBuilder::default();
+        let s = b.new_set();
+        b.add(
+            s,
+            vec![
+                lit("i'm"),
+                Token::Slot(Slot::Name),
+                lit("from"),
+                Token::Slot(Slot::Name),
+            ],
+        );
+        let m = b.build().expect("builds");
+        assert_eq!(
+            hits(&m, "hi i'm sam from acme"),
+            vec![(0, "i'm sam from acme".into())]
+        );
+        assert!(hits(&m, "i'm sorry from acme").is_empty(), "function word");
+        assert!(
+            hits(&m, "i'm sam from the").is_empty(),
+            "function word last"
+        );
+        assert!(hits(&m, "i'm sam with acme").is_empty(), "literal");
+        assert!(hits(&m, "i'm sam from").is_empty(), "missing slot");
     }
 
     #[test]
