@@ -413,6 +413,36 @@ fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
 mod tests {
     use super::*;
 
+    /// Normalization written plainly, one character at a time, as the specification.
+    fn normalize_slowly(input: &str) -> String {
+        let chars: Vec<char> = input.chars().collect();
+        let mut out = String::new();
+        let mut in_word = false;
+        for (k, &c) in chars.iter().enumerate() {
+            let next_is_word = chars.get(k + 1).is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.extend(c.to_lowercase());
+                in_word = true;
+            } else if in_word && is_apostrophe(c) && next_is_word {
+                out.push('\'');
+            } else {
+                in_word = false;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalization_agrees_with_the_plain_specification() {
+        let long = "Supercalifragilistic EXPIALIDOCIOUS 1234567890123 abcdefgh ABCDEFGHI";
+        for input in mixed_texts().iter().map(String::as_str).chain([long]) {
+            assert_eq!(normalize(input), normalize_slowly(input), "{input:?}");
+        }
+    }
+
     #[test]
     fn drops_punctuation_and_case() {
         assert_eq!(
