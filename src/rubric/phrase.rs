@@ -29,15 +29,20 @@ impl Slot {
     fn accepts(self, word: &str) -> bool {
         match self {
             Slot::Word => true,
-            Slot::Name => !FUNCTION_WORDS.contains(&word),
+            Slot::Name => FUNCTION_WORDS.binary_search(&word).is_err(),
         }
     }
 }
 
-/// Words a `{name}` slot never stands for.
+/// Words a `{name}` slot never stands for: function words, and words that follow "this is" or
+/// "I'm" far more often than a name does. Sorted, for a binary search: a slot is checked at every
+/// occurrence of its phrase's anchor (e.g. each "i'm" of a call).
 const FUNCTION_WORDS: &[&str] = &[
     "a",
     "about",
+    "absolutely",
+    "actually",
+    "afraid",
     "again",
     "all",
     "am",
@@ -47,21 +52,29 @@ const FUNCTION_WORDS: &[&str] = &[
     "are",
     "as",
     "at",
+    "bad",
     "be",
+    "because",
     "been",
     "but",
     "by",
     "calling",
     "can",
+    "correct",
     "could",
+    "definitely",
     "did",
     "do",
     "does",
+    "fine",
     "for",
     "from",
+    "glad",
     "going",
     "good",
+    "great",
     "had",
+    "happy",
     "has",
     "have",
     "he",
@@ -75,13 +88,18 @@ const FUNCTION_WORDS: &[&str] = &[
     "i",
     "i'm",
     "if",
+    "important",
+    "impossible",
     "in",
+    "interesting",
     "is",
     "it",
     "it's",
     "just",
-    "me",
+    "kind",
+    "looking",
     "may",
+    "me",
     "my",
     "no",
     "not",
@@ -94,9 +112,18 @@ const FUNCTION_WORDS: &[&str] = &[
     "or",
     "our",
     "please",
+    "possible",
+    "quite",
+    "really",
+    "regarding",
+    "ridiculous",
+    "right",
     "she",
     "so",
     "sorry",
+    "strange",
+    "sure",
+    "terrible",
     "that",
     "the",
     "their",
@@ -107,12 +134,17 @@ const FUNCTION_WORDS: &[&str] = &[
     "this",
     "to",
     "today",
+    "true",
+    "trying",
     "uh",
     "um",
+    "unacceptable",
+    "urgent",
     "us",
     "very",
     "was",
     "we",
+    "weird",
     "well",
     "what",
     "when",
@@ -122,43 +154,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "why",
     "will",
     "with",
+    "wondering",
     "would",
+    "wrong",
     "yes",
     "you",
     "your",
-    // Words that follow "this is" or "I'm" far more often than a name does.
-    "absolutely",
-    "actually",
-    "afraid",
-    "bad",
-    "because",
-    "correct",
-    "definitely",
-    "fine",
-    "glad",
-    "great",
-    "happy",
-    "important",
-    "impossible",
-    "interesting",
-    "kind",
-    "looking",
-    "possible",
-    "quite",
-    "really",
-    "regarding",
-    "ridiculous",
-    "right",
-    "strange",
-    "sure",
-    "terrible",
-    "true",
-    "trying",
-    "unacceptable",
-    "urgent",
-    "weird",
-    "wondering",
-    "wrong",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +175,7 @@ struct Phrase {
     tokens: Vec<Token>,
     /// Index of the literal token the automaton searches for.
     anchor: usize,
+    has_slots: bool,
 }
 
 /// Builds a [`PhraseMatcher`].
@@ -196,10 +198,12 @@ impl PhraseMatcherBuilder {
             .iter()
             .position(|t| matches!(t, Token::Literal(_)))
             .unwrap_or(0);
+        let has_slots = tokens.iter().any(|t| matches!(t, Token::Slot(_)));
         self.phrases.push(Phrase {
             set,
             tokens,
             anchor,
+            has_slots,
         });
     }
 
@@ -287,6 +291,28 @@ fn verify(
     anchor_start: usize,
     anchor_end: usize,
 ) -> Option<(usize, usize)> {
+    // Words are placed and literals compared first; slot words are looked up only when all of
+    // that fits (most anchors, like the "i'm" of "i'm {name} from", fail on a literal).
+    if phrase.tokens.len() == 1 {
+        return Some((anchor_start, anchor_end));
+    }
+    let found = span(text, phrase, anchor_start, anchor_end, false)?;
+    if phrase.has_slots {
+        span(text, phrase, anchor_start, anchor_end, true)
+    } else {
+        Some(found)
+    }
+}
+
+/// The phrase's byte range around its anchor if its words are in place, checking slot words
+/// only when `check_slots`.
+fn span(
+    text: &str,
+    phrase: &Phrase,
+    anchor_start: usize,
+    anchor_end: usize,
+    check_slots: bool,
+) -> Option<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut start = anchor_start;
     for token in phrase.tokens[..phrase.anchor].iter().rev() {
@@ -302,7 +328,7 @@ fn verify(
             .iter()
             .rposition(|&b| is_sep(b))
             .map_or(0, |i| i + 1);
-        if !slot.accepts(&text[word_start..word_end]) {
+        if check_slots && !slot.accepts(&text[word_start..word_end]) {
             return None;
         }
         start = word_start;
@@ -328,7 +354,7 @@ fn verify(
                     .iter()
                     .position(|&b| is_sep(b))
                     .map_or(bytes.len(), |i| from + i);
-                if !slot.accepts(&text[from..to]) {
+                if check_slots && !slot.accepts(&text[from..to]) {
                     return None;
                 }
                 end = to;
@@ -352,6 +378,15 @@ mod tests {
         out.iter()
             .map(|h| (h.set, text[h.start as usize..h.end as usize].to_string()))
             .collect()
+    }
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for w in ["a", "your", "i'm", "wrong", "sure", "absolutely"] {
+            assert!(!Slot::Name.accepts(w), "{w}");
+        }
+        assert!(Slot::Name.accepts("sam"));
     }
 
     #[test]
@@ -384,6 +419,33 @@ mod tests {
             hits(&m, "my name is\nsam").is_empty(),
             "slots never cross sentences"
         );
+    }
+
+    #[test]
+    fn slot_words_and_literals_both_decide() {
+        let mut b = PhraseMatcherBuilder::default();
+        let s = b.new_set();
+        b.add(
+            s,
+            vec![
+                lit("i'm"),
+                Token::Slot(Slot::Name),
+                lit("from"),
+                Token::Slot(Slot::Name),
+            ],
+        );
+        let m = b.build().expect("builds");
+        assert_eq!(
+            hits(&m, "hi i'm sam from acme"),
+            vec![(0, "i'm sam from acme".into())]
+        );
+        assert!(hits(&m, "i'm sorry from acme").is_empty(), "function word");
+        assert!(
+            hits(&m, "i'm sam from the").is_empty(),
+            "function word last"
+        );
+        assert!(hits(&m, "i'm sam with acme").is_empty(), "literal");
+        assert!(hits(&m, "i'm sam from").is_empty(), "missing slot");
     }
 
     #[test]

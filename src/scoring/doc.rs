@@ -3,7 +3,7 @@
 //!
 //! Built once per transcript and shared by every criterion. Must not depend on whisper, audio or clap.
 
-use crate::text::{locate_normalized, normalize_bytes_into, split_sentences_into};
+use crate::text::{locate_normalized, normalize_sentences_into};
 use crate::transcript::{Speaker, Transcript};
 use std::ops::Range;
 
@@ -76,7 +76,7 @@ impl Doc {
         doc.sentence_starts.reserve(t.segments.len() * 2);
         doc.segments.reserve(t.segments.len());
         doc.view_turns.reserve(t.segments.len());
-        let mut ranges = Vec::new();
+        let mut spans = Vec::new();
         let mut words_before = 0u32;
         let mut turn = 0usize;
         let mut prev: Option<Speaker> = None;
@@ -101,27 +101,16 @@ impl Doc {
             prev = Some(seg.speaker);
             doc.has_unknown |= seg.speaker == Speaker::Unknown;
             let seg_words_start = words_before;
-            split_sentences_into(&seg.text, &mut ranges);
-            for r in ranges.drain(..) {
-                let start = text.len() as u32;
-                normalize_bytes_into(&seg.text[r.clone()], &mut text);
-                let end = text.len() as u32;
-                if end == start {
-                    continue;
-                }
-                let words = 1 + text[start as usize..]
-                    .iter()
-                    .filter(|&&b| b == b' ')
-                    .count() as u32;
-                words_before += words;
-                doc.sentence_starts.push(start);
+            normalize_sentences_into(&seg.text, &mut text, &mut spans);
+            for s in spans.drain(..) {
+                words_before += s.words;
+                doc.sentence_starts.push(s.norm.start as u32);
                 doc.sentences.push(Sentence {
                     segment: i,
-                    norm: start..end,
-                    orig: r,
-                    words,
+                    norm: s.norm.start as u32..s.norm.end as u32,
+                    orig: s.orig,
+                    words: s.words,
                 });
-                text.push(b'\n');
             }
             let (start, end) = match (seg.start, seg.end) {
                 (Some(s), Some(e)) if timed => (s, e.max(s)),

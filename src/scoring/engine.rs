@@ -518,55 +518,56 @@ impl<'a> Eval<'a> {
         let after = l.after.map(|i| self.first_position(i));
         let before = l.before.map(|i| self.first_position(i));
         let doc = self.doc;
-        let phrase_hits = l.phrases.map_or(&[][..], |set| self.hits.of(set));
-        let mut candidates: Vec<(u32, u32)> = Vec::new();
-        if let Some(re) = &l.regex {
-            for m in re.find_iter(&doc.text) {
-                if m.start() == m.end() {
-                    continue;
-                }
-                let s = doc.sentence_at(m.start() as u32);
-                let end = (m.end() as u32).min(doc.sentences[s].norm.end);
-                candidates.push((m.start() as u32, end));
-            }
-        }
-        if l.phrases.is_none() && l.regex.is_none() {
-            candidates.extend(doc.sentences.iter().map(|s| (s.norm.start, s.norm.end)));
-        }
-        let mut cancelled: Vec<usize> = match l.unless {
-            Some(set) => self
-                .hits
-                .of(set)
-                .iter()
-                .map(|&(s, _)| doc.sentence_at(s))
-                .collect(),
-            None => Vec::new(),
-        };
-        cancelled.sort_unstable();
-        cancelled.dedup();
         let mut found: Vec<Found> = Vec::new();
-        for &(start, end) in phrase_hits.iter().chain(&candidates) {
-            let sentence = doc.sentence_at(start);
-            if !self.in_scope(l, sentence) || cancelled.binary_search(&sentence).is_ok() {
-                continue;
+        // An `after` condition that never happens leaves nothing to find.
+        if after != Some(None) {
+            let mut cancelled: Vec<usize> = match l.unless {
+                Some(set) => self
+                    .hits
+                    .of(set)
+                    .iter()
+                    .map(|&(s, _)| doc.sentence_at(s))
+                    .collect(),
+                None => Vec::new(),
+            };
+            cancelled.sort_unstable();
+            cancelled.dedup();
+            let mut consider = |sentence: usize, start: u32, end: u32| {
+                if after.is_some_and(|p| p.is_some_and(|p| start <= p))
+                    || before.is_some_and(|p| p.is_some_and(|p| start >= p))
+                    || !self.in_scope(l, sentence)
+                    || cancelled.binary_search(&sentence).is_ok()
+                {
+                    return;
+                }
+                let speaker = doc.segments[doc.sentences[sentence].segment].speaker;
+                found.push(Found {
+                    sentence: sentence as u32,
+                    start,
+                    end,
+                    unverified: speaker == Speaker::Unknown && l.speaker != SpeakerFilter::Any,
+                });
+            };
+            if let Some(set) = l.phrases {
+                for &(start, end) in self.hits.of(set) {
+                    consider(doc.sentence_at(start), start, end);
+                }
             }
-            match after {
-                Some(None) => continue,
-                Some(Some(p)) if start <= p => continue,
-                _ => {}
+            if let Some(re) = &l.regex {
+                for m in re.find_iter(&doc.text) {
+                    if m.start() == m.end() {
+                        continue;
+                    }
+                    let s = doc.sentence_at(m.start() as u32);
+                    let end = (m.end() as u32).min(doc.sentences[s].norm.end);
+                    consider(s, m.start() as u32, end);
+                }
             }
-            if let Some(Some(p)) = before
-                && start >= p
-            {
-                continue;
+            if l.phrases.is_none() && l.regex.is_none() {
+                for (i, s) in doc.sentences.iter().enumerate() {
+                    consider(i, s.norm.start, s.norm.end);
+                }
             }
-            let speaker = doc.segments[doc.sentences[sentence].segment].speaker;
-            found.push(Found {
-                sentence: sentence as u32,
-                start,
-                end,
-                unverified: speaker == Speaker::Unknown && l.speaker != SpeakerFilter::Any,
-            });
         }
         found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         let mut last_end: Option<u32> = None;

@@ -62,6 +62,19 @@ fn default_outcome(t: &Transcript, id: &str) -> Outcome {
 }
 
 #[test]
+fn white_space_only_lines_are_skipped_not_fatal() {
+    let r = rubric(r#"phrases = ["thank you"]"#, "");
+    let t = call(&[("A", "Hi. \n"), ("C", "   "), ("A", "Thank you.\u{a0}\n")]);
+    let card = score(&r, &t);
+    assert_eq!(card.criteria[0].outcome, Outcome::Pass);
+    assert_eq!(card.criteria[0].evidence[0].segment, Some(2));
+    assert_eq!(
+        card.criteria[0].evidence[0].quote.as_deref(),
+        Some("Thank you.")
+    );
+}
+
+#[test]
 fn phrases_ignore_case_punctuation_and_spacing() {
     let r = rubric(r#"phrases = ["thank you, for calling"]"#, "");
     assert_eq!(

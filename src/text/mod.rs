@@ -5,6 +5,6 @@
 mod normalize;
 
 pub use normalize::{
-    Normalized, locate_normalized, normalize, normalize_bytes_into, normalize_into,
-    normalize_prefix_into, split_sentences, split_sentences_into,
+    Normalized, NormalizedSentence, locate_normalized, normalize, normalize_into,
+    normalize_prefix_into, normalize_sentences_into, split_sentences,
 };

@@ -16,7 +16,7 @@ pub struct Normalized {
 /// Normalizes `input` into a new string.
 pub fn normalize(input: &str) -> String {
     let mut out = Vec::new();
-    normalize_bytes_into(input, &mut out);
+    normalize_core(input, 0, usize::MAX, &mut out);
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -46,9 +46,37 @@ pub fn normalize_prefix_into(input: &str, base: u32, stop: usize, out: &mut Norm
     out.text = String::from_utf8(bytes).unwrap_or_default();
 }
 
-/// Appends the normalized form of `input` to `text` (bytes of UTF-8) without an origin map.
-pub fn normalize_bytes_into(input: &str, text: &mut Vec<u8>) {
-    normalize_core(input, 0, usize::MAX, text);
+/// One sentence of a text normalized by [`normalize_sentences_into`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizedSentence {
+    /// Byte range of the sentence in the input, without surrounding white space (as
+    /// [`split_sentences`] gives it).
+    pub orig: Range<usize>,
+    /// Byte range of its normalized text in the output.
+    pub norm: Range<usize>,
+    /// Number of words in the normalized text.
+    pub words: u32,
+}
+
+/// Splits `input` into sentences as [`split_sentences`] does and appends each one's normalized
+/// text, followed by `\n`, to `text`, describing it in `sentences`: the same result as
+/// normalizing each range of [`split_sentences`] on its own, in one pass over the input.
+pub fn normalize_sentences_into(
+    input: &str,
+    text: &mut Vec<u8>,
+    sentences: &mut Vec<NormalizedSentence>,
+) {
+    let start = text.len();
+    normalize_core(
+        input,
+        0,
+        usize::MAX,
+        &mut Sentences {
+            text,
+            sentences,
+            start,
+        },
+    );
 }
 
 /// The original byte offsets (plus `base`) of normalized bytes `first` and `last` of `input`
@@ -75,6 +103,11 @@ trait Sink {
     fn push_ascii_run(&mut self, run: &[u8], origin: u32);
     /// Appends bytes that all come from one original character at `origin`.
     fn push_char(&mut self, bytes: &[u8], origin: u32);
+    /// Whether the input is split into sentences as it is normalized (see [`normalize_sentences_into`]).
+    const SPLITS: bool = false;
+    /// Called, when [`Sink::SPLITS`], at the end of each sentence: `raw` is its untrimmed byte range
+    /// in `input` and `words` the number of words it normalized to.
+    fn end_sentence(&mut self, _input: &str, _raw: Range<usize>, _words: u32) {}
 }
 
 impl Sink for Vec<u8> {
@@ -92,6 +125,46 @@ impl Sink for Vec<u8> {
     }
     fn push_char(&mut self, bytes: &[u8], _: u32) {
         self.extend_from_slice(bytes);
+    }
+}
+
+/// Plain text, split into sentences as it is written.
+struct Sentences<'a> {
+    text: &'a mut Vec<u8>,
+    sentences: &'a mut Vec<NormalizedSentence>,
+    /// Where the current sentence's text starts.
+    start: usize,
+}
+
+impl Sink for Sentences<'_> {
+    const SPLITS: bool = true;
+    fn len(&self) -> usize {
+        self.text.len()
+    }
+    fn ends_in_word(&self) -> bool {
+        // Every sentence starts a line of its own.
+        false
+    }
+    fn push(&mut self, b: u8, _: u32) {
+        self.text.push(b);
+    }
+    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
+        self.text.push_ascii_run(run, origin);
+    }
+    fn push_char(&mut self, bytes: &[u8], _: u32) {
+        self.text.extend_from_slice(bytes);
+    }
+    fn end_sentence(&mut self, input: &str, raw: Range<usize>, words: u32) {
+        // A sentence without a word normalizes to nothing and is skipped.
+        if self.text.len() > self.start {
+            self.sentences.push(NormalizedSentence {
+                orig: trimmed(input, raw),
+                norm: self.start..self.text.len(),
+                words,
+            });
+            self.text.push(b'\n');
+        }
+        self.start = self.text.len();
     }
 }
 
@@ -179,10 +252,13 @@ const LOWER: [u8; 256] = {
     t
 };
 
-fn normalize_core(input: &str, base: u32, stop: usize, out: &mut impl Sink) {
+fn normalize_core<S: Sink>(input: &str, base: u32, stop: usize, out: &mut S) {
     let bytes = input.as_bytes();
     let mut pending_space = out.ends_in_word();
     let mut prev_word_char = false;
+    let mut words = 0u32;
+    // Start of the current sentence, when splitting.
+    let mut sentence_start = 0;
     let mut i = 0;
     while i < bytes.len() && out.len() <= stop {
         let b = bytes[i];
@@ -198,6 +274,7 @@ fn normalize_core(input: &str, base: u32, stop: usize, out: &mut impl Sink) {
                 pending_space = false;
             }
             out.push_ascii_run(&bytes[run_start..i], base + run_start as u32);
+            words += u32::from(!prev_word_char);
             prev_word_char = true;
             continue;
         }
@@ -209,6 +286,10 @@ fn normalize_core(input: &str, base: u32, stop: usize, out: &mut impl Sink) {
                 prev_word_char = false;
             }
             i += 1;
+            if S::SPLITS && ends_sentence(bytes, i - 1) {
+                out.end_sentence(input, sentence_start..i, words);
+                (sentence_start, words, pending_space, prev_word_char) = (i, 0, false, false);
+            }
             continue;
         }
         let c = input[i..].chars().next().unwrap_or(' ');
@@ -233,12 +314,20 @@ fn normalize_core(input: &str, base: u32, stop: usize, out: &mut impl Sink) {
                 }
                 out.push_char(&lower[..n], base + i as u32);
             }
+            words += u32::from(!prev_word_char);
             prev_word_char = true;
         } else {
             pending_space |= prev_word_char;
             prev_word_char = false;
         }
         i += len;
+        if S::SPLITS && ends_sentence(bytes, i - len) {
+            out.end_sentence(input, sentence_start..i, words);
+            (sentence_start, words, pending_space, prev_word_char) = (i, 0, false, false);
+        }
+    }
+    if S::SPLITS {
+        out.end_sentence(input, sentence_start..bytes.len(), words);
     }
 }
 
@@ -263,15 +352,11 @@ const MAY_END: [bool; 256] = {
 
 /// Splits text into sentences at `.`, `!`, `?` or `…` followed by white space, and at line breaks.
 /// Returns the byte ranges of the trimmed sentences; commas do not split.
+///
+/// The scoring document uses [`normalize_sentences_into`], which splits the same way while it
+/// normalizes; this is the plain form.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    split_sentences_into(text, &mut out);
-    out
-}
-
-/// Like [`split_sentences`], but fills a caller's buffer (cleared first) to avoid an allocation.
-pub fn split_sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
-    out.clear();
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
@@ -281,40 +366,82 @@ pub fn split_sentences_into(text: &str, out: &mut Vec<Range<usize>>) {
             Some(p) => i += p,
             None => break,
         }
-        let b = bytes[i];
-        let (is_end, len) = match b {
-            b'\n' | b'\r' => (true, 1),
-            b'.' | b'!' | b'?' => (bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()), 1),
-            // U+2026 HORIZONTAL ELLIPSIS
-            0xE2 if bytes[i..].starts_with("\u{2026}".as_bytes()) => {
-                (bytes.get(i + 3).is_none_or(|n| n.is_ascii_whitespace()), 3)
-            }
-            _ => (false, 1),
-        };
-        if is_end {
-            push_trimmed(text, start..i + len, out);
-            start = i + len;
+        if ends_sentence(bytes, i) {
+            let end = i + if bytes[i] == 0xE2 { 3 } else { 1 };
+            push_if_words(text, trimmed(text, start..end), &mut out);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
         }
-        i += len;
     }
     if start < bytes.len() {
-        push_trimmed(text, start..bytes.len(), out);
+        push_if_words(text, trimmed(text, start..bytes.len()), &mut out);
+    }
+    out
+}
+
+fn push_if_words(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    if text[range.clone()].chars().any(char::is_alphanumeric) {
+        out.push(range);
     }
 }
 
-fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let s = &text[range.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    let r = range.start + lead..range.end - trail;
-    if text[r.clone()].chars().any(char::is_alphanumeric) {
-        out.push(r);
+/// Whether the character at byte `at` ends a sentence: a line break, or `.`, `!`, `?` or `…`
+/// followed by white space or the end of the text.
+fn ends_sentence(bytes: &[u8], at: usize) -> bool {
+    let followed_by_space = |next: usize| bytes.get(next).is_none_or(u8::is_ascii_whitespace);
+    match bytes[at] {
+        b'\n' | b'\r' => true,
+        b'.' | b'!' | b'?' => followed_by_space(at + 1),
+        // U+2026 HORIZONTAL ELLIPSIS
+        0xE2 if bytes[at..].starts_with("\u{2026}".as_bytes()) => followed_by_space(at + 3),
+        _ => false,
     }
+}
+
+/// `range` without leading and trailing white space (empty, not reversed, when it is all white
+/// space).
+fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let rest = s.trim_start();
+    let start = range.start + (s.len() - rest.len());
+    start..start + rest.trim_end().len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Normalization written plainly, one character at a time, as the specification.
+    fn normalize_slowly(input: &str) -> String {
+        let chars: Vec<char> = input.chars().collect();
+        let mut out = String::new();
+        let mut in_word = false;
+        for (k, &c) in chars.iter().enumerate() {
+            let next_is_word = chars.get(k + 1).is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() {
+                if !in_word && !out.is_empty() {
+                    out.push(' ');
+                }
+                out.extend(c.to_lowercase());
+                in_word = true;
+            } else if in_word && is_apostrophe(c) && next_is_word {
+                out.push('\'');
+            } else {
+                in_word = false;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn normalization_agrees_with_the_plain_specification() {
+        let long = "Supercalifragilistic EXPIALIDOCIOUS 1234567890123 abcdefgh ABCDEFGHI";
+        for input in mixed_texts().iter().map(String::as_str).chain([long]) {
+            assert_eq!(normalize(input), normalize_slowly(input), "{input:?}");
+        }
+    }
 
     #[test]
     fn drops_punctuation_and_case() {
@@ -361,6 +488,111 @@ mod tests {
             }
             assert_eq!(locate_normalized(src, 7, 0, n.text.len()), None);
         }
+    }
+
+    /// Deterministic text mixing ASCII and Unicode words, every kind of separator and sentence
+    /// end, apostrophes in and around words, and case that lower-cases to more bytes.
+    fn mixed_texts() -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "Hello",
+            "WORLD",
+            "it's",
+            "you\u{2019}ve",
+            "3.5",
+            "4111",
+            "Ünal",
+            "İstanbul",
+            "straße",
+            "ǅ",
+            "日本",
+            "x",
+            " ",
+            " ",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            ".",
+            ". ",
+            "!",
+            "? ",
+            "?!",
+            "...",
+            "\u{2026}",
+            "\u{2026} ",
+            "\u{2026}x",
+            ",",
+            ", ",
+            "-",
+            "--",
+            "'",
+            " '",
+            "' ",
+            "\u{2018}",
+            "\u{a0}",
+            "\u{2028}",
+            "\u{0b}",
+            "\u{0c}",
+            "\u{3000}",
+            "(",
+            ")",
+            "\"",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut texts: Vec<String> = ["", " ", ".", "a", "a.", " a. b ", "\n\nA\n"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for _ in 0..3000 {
+            let n = next(24);
+            texts.push((0..n).map(|_| PIECES[next(PIECES.len())]).collect());
+        }
+        texts
+    }
+
+    #[test]
+    fn splitting_while_normalizing_agrees_with_split_then_normalize() {
+        for input in mixed_texts() {
+            let mut text = b"earlier\n".to_vec();
+            let mut sentences = Vec::new();
+            normalize_sentences_into(&input, &mut text, &mut sentences);
+            let mut want_text = "earlier\n".to_string();
+            let mut want = Vec::new();
+            for r in split_sentences(&input) {
+                let norm = normalize(&input[r.clone()]);
+                assert!(
+                    !norm.is_empty(),
+                    "{input:?}: split kept a sentence without words"
+                );
+                let start = want_text.len();
+                want_text.push_str(&norm);
+                want.push(NormalizedSentence {
+                    orig: r,
+                    norm: start..want_text.len(),
+                    words: norm.split(' ').count() as u32,
+                });
+                want_text.push('\n');
+            }
+            assert_eq!(String::from_utf8_lossy(&text), want_text, "{input:?}");
+            assert_eq!(sentences, want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn white_space_only_pieces_are_dropped() {
+        assert!(split_sentences("   ").is_empty());
+        assert!(split_sentences("\u{a0}\t").is_empty());
+        let s = "Hi. \n ok";
+        let parts: Vec<&str> = split_sentences(s).into_iter().map(|r| &s[r]).collect();
+        assert_eq!(parts, vec!["Hi.", "ok"]);
     }
 
     #[test]
