@@ -10,6 +10,10 @@ use std::hint::black_box;
 mod common;
 use common::synthetic_call;
 
+/// The allocator the `callqa` binary uses (src/main.rs), so the figure is the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn bench(c: &mut Criterion) {
     let rubric = Rubric::builtin_default();
     let calls: Vec<Transcript> = (0..10_000).map(synthetic_call).collect();
