@@ -6,6 +6,7 @@
 #
 #   bash benches/batch.sh            # 20 calls
 #   CALLS=4 bash benches/batch.sh    # a quick check
+#   MODEL=base.en CONFIGS="2x1" bash benches/batch.sh   # the default model's shapes, one configuration
 #
 # Needs espeak-ng, sox and python3 (bash .ci/setup installs the first two). Runs offline; takes about
 # 15 minutes on 2 cores. Everything it writes is under target/bench-batch/.
@@ -13,6 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 calls=${CALLS:-20}
+model_name=${MODEL:-tiny.en}
+configs=${CONFIGS:-2x1 1x2}
 out=target/bench-batch
 shared=${CALLQA_SHARED:-$root/../shared}
 mkdir -p "$out/calls"
@@ -20,9 +23,9 @@ mkdir -p "$out/calls"
 cargo build --release --locked --quiet
 bin=$root/target/release/callqa
 
-model=$out/random-tiny.en-f16.bin
+model=$out/random-$model_name-f16.bin
 if [[ ! -f $model ]]; then
-  python3 "$shared/tools/gen_random_model.py" "$shared/models/for-tests-ggml-tiny.en.bin" f16 "$model"
+  python3 "$shared/tools/gen_random_model.py" "$shared/models/for-tests-ggml-$model_name.bin" f16 "$model"
 fi
 
 # Each call (about a minute): the lines of the three sample scripts, twice, rotated by the call's number
@@ -33,8 +36,10 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=samples/render.sh
 source samples/render.sh
 mapfile -t lines < <(cat samples/scripts/*.txt | grep -v '^$')
+files=()
 for ((n = 0; n < calls; n++)); do
   wav=$out/calls/call-$(printf %02d "$n").wav
+  files+=("$wav")
   [[ -f $wav ]] && continue
   : >"$tmp/script.txt"
   for shift in "$n" "$((n + 5))"; do
@@ -46,14 +51,14 @@ for ((n = 0; n < calls; n++)); do
   sox -M "$tmp/left.wav" "$tmp/right.wav" -e u-law -b 8 "$wav"
 done
 
-audio=$(for f in "$out"/calls/*.wav; do soxi -D "$f"; done | awk '{s += $1} END {printf "%.1f", s / 60}')
-echo "$calls calls, $audio audio minutes"
-for config in "2 1" "1 2"; do
-  set -- $config
+audio=$(for f in "${files[@]}"; do soxi -D "$f"; done | awk '{s += $1} END {printf "%.1f", s / 60}')
+echo "$calls calls, $audio audio minutes, random $model_name"
+for config in $configs; do
+  set -- ${config/x/ }
   rm -f "$out/store.db"*
   log=$out/run-$1x$2.log
   start=$(date +%s.%N)
-  "$bin" run "$out/calls" --model "$model" --offline --no-cache \
+  "$bin" run "${files[@]}" --model "$model" --offline --no-cache \
     --vad-model "$shared/models/ggml-silero-v6.2.0.bin" \
     --store "$out/store.db" --jobs "$1" --threads "$2" --timings >"$log" 2>&1 || true
   end=$(date +%s.%N)

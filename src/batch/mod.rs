@@ -127,6 +127,23 @@ enum Message {
     Note(Outcome),
 }
 
+/// The order inputs are taken in: recordings first, longest (largest file) first, then transcripts in
+/// the given order. Workers then finish together instead of one being left with a long recording at the
+/// end (longest-processing-time-first scheduling).
+fn work_order(inputs: &[PathBuf]) -> Vec<usize> {
+    let mut order: Vec<(usize, Option<u64>)> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let size = is_audio(p).then(|| std::fs::metadata(p).map_or(0, |m| m.len()));
+            (i, size)
+        })
+        .collect();
+    // Stable: equal keys keep the given order.
+    order.sort_by_key(|&(_, size)| std::cmp::Reverse(size));
+    order.into_iter().map(|(i, _)| i).collect()
+}
+
 /// Runs a batch over `inputs` (files, already expanded), scoring with `rubric` into the store.
 /// Stops taking new inputs once `stop` is set.
 ///
@@ -151,6 +168,7 @@ pub fn run_batch(
         settings: settings.settings_json.to_string(),
     })?;
     let jobs = settings.jobs.clamp(1, inputs.len().max(1));
+    let order = work_order(inputs);
     let next = AtomicUsize::new(0);
     let claimed: Mutex<HashMap<String, String>> = Mutex::new(HashMap::new());
     let whisper_time = Mutex::new(Duration::ZERO);
@@ -184,7 +202,7 @@ pub fn run_batch(
         });
         for worker in 0..jobs {
             let tx = tx.clone();
-            let (next, claimed, whisper_time) = (&next, &claimed, &whisper_time);
+            let (next, claimed, whisper_time, order) = (&next, &claimed, &whisper_time, &order);
             scope.spawn(move || {
                 let reader = match Store::open_existing(&settings.store) {
                     Ok(r) => r,
@@ -203,7 +221,9 @@ pub fn run_batch(
                 };
                 while !stop.load(Ordering::SeqCst) {
                     let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(path) = inputs.get(i) else { break };
+                    let Some(path) = order.get(i).map(|&k| &inputs[k]) else {
+                        break;
+                    };
                     observer.started(worker, path);
                     let (message, whisper) = cx.process(path);
                     if let Ok(mut w) = whisper_time.lock() {

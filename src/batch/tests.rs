@@ -182,3 +182,34 @@ fn a_stop_request_leaves_the_rest_not_started() {
     .unwrap();
     assert_eq!((s.not_started, s.scored, s.interrupted), (2, 0, true));
 }
+
+#[test]
+fn recordings_go_first_longest_first_then_transcripts_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, bytes: usize| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, vec![0u8; bytes]).unwrap();
+        p
+    };
+    let inputs = vec![
+        file("a.json", 10),
+        file("short.wav", 100),
+        file("b.txt", 5000),
+        file("long.mp3", 900),
+        file("mid.wav", 400),
+    ];
+    let names: Vec<String> = work_order(&inputs)
+        .into_iter()
+        .map(|i| {
+            inputs[i]
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["long.mp3", "mid.wav", "short.wav", "a.json", "b.txt"]
+    );
+}
