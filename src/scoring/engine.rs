@@ -486,6 +486,21 @@ impl<'a> Eval<'a> {
 
     /// Start of the first match of a named condition, if it ever matches.
     fn first_position(&mut self, i: usize) -> Option<u32> {
+        let rubric = self.rubric;
+        if self.named[i].is_none()
+            && let Condition::Leaf(l) = &rubric.named[i].condition
+            && l.phrases.is_none()
+            && l.regex.is_none()
+            && l.unless.is_none()
+            && l.after.is_none()
+            && l.before.is_none()
+        {
+            // Every sentence in scope is a match (like `agent_speaks`): the first one in scope is
+            // the earliest, so the full list of ~100 matches is not built for one position.
+            return (0..self.doc.sentences.len())
+                .find(|&s| self.in_scope(l, s))
+                .map(|s| self.doc.sentences[s].norm.start);
+        }
         self.named(i).found.iter().map(|f| f.start).min()
     }
 

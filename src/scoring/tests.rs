@@ -296,6 +296,41 @@ phrases = ["hello"]"#,
 }
 
 #[test]
+fn after_and_before_a_named_condition_without_phrases() {
+    // A named condition that matches every sentence in its scope; `after`/`before` read only its
+    // first position, which must be the first sentence in scope, not the first of the call.
+    let extra = r#"[conditions.customer_talks]
+speaker = "customer"
+min_words = 3
+window = { last_turns = 2 }"#;
+    let lines = [
+        ("C", "my card is broken"),
+        ("A", "hello there"),
+        ("C", "hi"),
+        ("A", "sorry about that"),
+        ("C", "it still fails today"),
+        ("A", "thanks for waiting"),
+    ];
+    let after = rubric(
+        r#"speaker = "agent"
+after = "customer_talks"
+phrases = ["sorry"]"#,
+        extra,
+    );
+    assert_eq!(outcome(&after, &call(&lines)), Outcome::Fail);
+    let before = rubric(
+        r#"speaker = "agent"
+before = "customer_talks"
+phrases = ["sorry"]"#,
+        extra,
+    );
+    assert_eq!(outcome(&before, &call(&lines)), Outcome::Pass);
+    let nothing_in_scope = [("A", "sorry"), ("C", "ok")];
+    assert_eq!(outcome(&after, &call(&nothing_in_scope)), Outcome::Fail);
+    assert_eq!(outcome(&before, &call(&nothing_in_scope)), Outcome::Pass);
+}
+
+#[test]
 fn counts_at_least_and_at_most() {
     let min2 = rubric(
         r#"count = { min = 2 }
