@@ -5,12 +5,13 @@
 
 use super::agents::AgentInfo;
 use super::{AgentSources, AudioTranscriber, BatchSettings, Message, Outcome, is_audio};
-use crate::metrics::{ActivitySettings, MetricSettings, Metrics, metrics_from_transcript};
+use crate::metrics::{Metrics, transcript_metrics};
 use crate::record::CallRecord;
 use crate::rubric::Rubric;
 use crate::scoring::score_with_metrics;
 use crate::store::{CallOrigin, Failure, Store};
 use crate::transcript::{AgentChannel, Transcript, file_call_id, load_file_with};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -32,14 +33,7 @@ pub(super) struct Context<'a> {
 /// them, also from the cache), else derived from the transcript's segment times (approximate), else
 /// none (untimed transcripts). The one place a batch chooses metrics.
 pub fn call_metrics(transcript: &Transcript) -> Option<Metrics> {
-    transcript.metrics.clone().or_else(|| {
-        metrics_from_transcript(
-            transcript,
-            &ActivitySettings::default(),
-            &MetricSettings::default(),
-        )
-        .ok()
-    })
+    transcript_metrics(transcript).ok().map(Cow::into_owned)
 }
 
 fn merge_info(into: &mut AgentInfo, from: &AgentInfo) {

@@ -8,6 +8,24 @@ use super::error::MetricsError;
 use super::intervals::{ActivitySettings, clean_spans};
 use super::sentiment::sentiment_by_thirds;
 use crate::transcript::{Segment, Speaker, Transcript};
+use std::borrow::Cow;
+
+/// A transcript's metrics: those it carries (measured from its recording), else derived from its segment
+/// times with the default settings (approximate).
+///
+/// # Errors
+/// As [`metrics_from_transcript`], for a transcript that carries none and has no times.
+pub fn transcript_metrics(transcript: &Transcript) -> Result<Cow<'_, Metrics>, MetricsError> {
+    match &transcript.metrics {
+        Some(m) => Ok(Cow::Borrowed(m)),
+        None => metrics_from_transcript(
+            transcript,
+            &ActivitySettings::default(),
+            &MetricSettings::default(),
+        )
+        .map(Cow::Owned),
+    }
+}
 
 /// Metrics from segment times: agent and customer segments become each role's speech intervals (cleaned with
 /// the same gap and burst rules as voice activity), words are counted from the text, sentiment is added, and

@@ -20,7 +20,7 @@ pub use compute::{
     Interruption, MetricSettings, Metrics, Role, compute_metrics, compute_mono_metrics,
 };
 pub use error::MetricsError;
-pub use from_transcript::{metrics_from_transcript, word_counts};
+pub use from_transcript::{metrics_from_transcript, transcript_metrics, word_counts};
 pub use intervals::{
     ActivitySettings, Interval, clean_spans, intervals_from_frames, intervals_from_probabilities,
 };

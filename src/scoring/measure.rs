@@ -5,9 +5,10 @@
 
 use super::engine::format_time;
 use super::scorecard::{Evidence, EvidenceKind};
-use crate::metrics::{ActivitySettings, MetricSettings, Metrics, metrics_from_transcript};
+use crate::metrics::{Metrics, transcript_metrics};
 use crate::rubric::MetricCondition;
 use crate::transcript::Transcript;
+use std::borrow::Cow;
 
 /// At most this many spans are written out in a measure's note (all of them stay in `times`).
 const MAX_TIMES_IN_NOTE: usize = 3;
@@ -34,17 +35,16 @@ impl<'a> CallMetrics<'a> {
         transcript: &'a Transcript,
         given: Option<&'a Metrics>,
     ) -> CallMetrics<'a> {
-        match given.or(transcript.metrics.as_ref()) {
-            Some(m) => CallMetrics::Given(m),
-            None if !uses_metrics => CallMetrics::NotNeeded,
-            None => match metrics_from_transcript(
-                transcript,
-                &ActivitySettings::default(),
-                &MetricSettings::default(),
-            ) {
-                Ok(m) => CallMetrics::Derived(Box::new(m)),
-                Err(e) => CallMetrics::Unavailable(e.to_string()),
-            },
+        if let Some(m) = given {
+            return CallMetrics::Given(m);
+        }
+        if !uses_metrics && transcript.metrics.is_none() {
+            return CallMetrics::NotNeeded;
+        }
+        match transcript_metrics(transcript) {
+            Ok(Cow::Borrowed(m)) => CallMetrics::Given(m),
+            Ok(Cow::Owned(m)) => CallMetrics::Derived(Box::new(m)),
+            Err(e) => CallMetrics::Unavailable(e.to_string()),
         }
     }
 
