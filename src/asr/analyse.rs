@@ -5,7 +5,7 @@
 //! Must not depend on clap, environment variables or default paths: callers pass every setting.
 
 use super::pipeline::{
-    ChannelSpeech, Packing, PipelineError, Recognised, SpeechActivity, Timings, detect_speech,
+    ChannelSpeech, Packing, PipelineError, SpeechActivity, Timings, detect_speech,
     recognise_speech_with, to_transcript,
 };
 use super::{AsrSettings, Transcriber};
@@ -88,8 +88,7 @@ pub fn measure(
 
 /// Transcribes a 16 kHz recording and measures it from one run of voice activity per channel, the speech
 /// handed to whisper per channel or packed into one buffer (`packing`). The transcript carries the metrics
-/// (with speaking rates from its words and sentiment by thirds) in its `metrics` field; they are also
-/// returned on their own.
+/// (with speaking rates from its words and sentiment by thirds) in its `metrics` field.
 #[allow(clippy::too_many_arguments)]
 pub fn transcribe_and_measure(
     audio: &Audio,
@@ -102,16 +101,11 @@ pub fn transcribe_and_measure(
     label: &str,
     settings: &MeasureSettings,
     timings: &mut Timings,
-) -> Result<(Transcript, Metrics), PipelineError> {
+) -> Result<Transcript, PipelineError> {
     let activity = detect_speech(audio, detector, agent, label, timings)?;
     let segments =
         recognise_speech_with(audio, &activity, transcriber, asr, packing, label, timings)?;
-    let speech = activity
-        .channels
-        .iter()
-        .map(|c| (c.index as u16, c.spans.clone()))
-        .collect();
-    let mut transcript = to_transcript(call_id, audio, Recognised { segments, speech }, asr);
+    let mut transcript = to_transcript(call_id, audio, segments, asr);
     let mut metrics = metrics_from_activity(
         audio.duration(),
         &activity,
@@ -119,8 +113,8 @@ pub fn transcribe_and_measure(
         settings,
     );
     metrics.sentiment = sentiment_by_thirds(&transcript);
-    transcript.metrics = Some(metrics.clone());
-    Ok((transcript, metrics))
+    transcript.metrics = Some(metrics);
+    Ok(transcript)
 }
 
 /// Where a recognised transcript came from, recorded the same way by `transcribe` and `run`.
@@ -222,14 +216,17 @@ mod tests {
             &MeasureSettings::default(),
             &mut timings,
         );
-        let (transcript, metrics) = match got {
+        let transcript = match got {
             Ok(x) => x,
             Err(e) => panic!("{e}"),
         };
+        let metrics = transcript
+            .metrics
+            .clone()
+            .expect("the transcript carries its metrics");
         assert_eq!(det.calls, vec![16_000 * 20, 16_000 * 20]);
         // One whisper run on exactly the detected spans (+0.3 s between pieces): the same VAD.
         assert_eq!(fake.calls(), vec![16_000 * 116 / 10]);
-        assert_eq!(transcript.metrics.as_ref(), Some(&metrics));
         assert_eq!(metrics.agent_talk, Some(7.0));
         assert_eq!(metrics.customer_talk, Some(4.0));
         assert_eq!(metrics.overtalk, Some(1.0));
@@ -278,7 +275,11 @@ mod tests {
             &MeasureSettings::default(),
             &mut Timings::default(),
         );
-        let (transcript, metrics) = got.unwrap_or_else(|e| panic!("{e}"));
+        let transcript = got.unwrap_or_else(|e| panic!("{e}"));
+        let metrics = transcript
+            .metrics
+            .clone()
+            .expect("the transcript carries its metrics");
         assert_eq!(det.calls.len(), 2);
         // Each channel's stitched buffer: its detected spans with 0.3 s between them.
         assert_eq!(fake.calls(), vec![16_000 * 73 / 10, 16_000 * 4]);

@@ -47,14 +47,6 @@ pub enum PipelineError {
     Asr { path: String, source: AsrError },
 }
 
-/// The recognised speech of a recording already at 16 kHz, before it is wrapped in a transcript.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Recognised {
-    pub segments: Vec<Segment>,
-    /// Speech intervals per transcribed channel (index = channel of the recording).
-    pub speech: Vec<(u16, Vec<(f64, f64)>)>,
-}
-
 /// The speech found on one channel that will be transcribed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelSpeech {
@@ -83,11 +75,6 @@ impl SpeechActivity {
     /// True when the recording carries one party per channel.
     pub fn is_stereo(&self) -> bool {
         self.channels.len() == 2
-    }
-
-    /// The spans of the channel of `speaker`, if there is one.
-    pub fn spans_of(&self, speaker: Speaker) -> Option<&[(f64, f64)]> {
-        self.channel_of(speaker).map(|c| c.spans.as_slice())
     }
 
     /// The channel of `speaker`, if there is one.
@@ -287,27 +274,6 @@ pub fn recognise_speech_packed(
     Ok(segments)
 }
 
-/// Transcribes a 16 kHz recording: each independent channel separately, merged in time order.
-/// `detector` finds speech (`None` transcribes whole channels); `label` names the file in errors.
-pub fn recognise(
-    audio: &Audio,
-    detector: Option<&mut dyn SpeechDetector>,
-    transcriber: &dyn Transcriber,
-    settings: &AsrSettings,
-    agent: AgentChannel,
-    label: &str,
-    timings: &mut Timings,
-) -> Result<Recognised, PipelineError> {
-    let activity = detect_speech(audio, detector, agent, label, timings)?;
-    let segments = recognise_speech(audio, &activity, transcriber, settings, label, timings)?;
-    let speech = activity
-        .channels
-        .into_iter()
-        .map(|c| (c.index as u16, c.spans))
-        .collect();
-    Ok(Recognised { segments, speech })
-}
-
 fn round_ms(t: f64) -> f64 {
     (t * 1000.0).round() / 1000.0
 }
@@ -334,18 +300,18 @@ pub fn load_audio(path: &Path, timings: &mut Timings) -> Result<Audio, PipelineE
     })
 }
 
-/// Builds the transcript of a recording from its recognised speech.
+/// Builds the transcript of a recording from its recognised segments.
 pub fn to_transcript(
     call_id: &str,
     audio: &Audio,
-    recognised: Recognised,
+    segments: Vec<Segment>,
     settings: &AsrSettings,
 ) -> Transcript {
     let mut t = Transcript::new(call_id);
     t.duration = Some(round_ms(audio.duration()));
     t.channels = Some(audio.channels.len() as u16);
     t.language = Some(settings.language.clone());
-    t.segments = recognised.segments;
+    t.segments = segments;
     t
 }
 
@@ -354,6 +320,21 @@ mod tests {
     use super::*;
     use crate::activity::energy::EnergyDetector;
     use crate::asr::fake::{FakeTranscriber, seg};
+
+    /// Detects speech and transcribes each independent channel, as `transcribe` does.
+    fn recognise(
+        audio: &Audio,
+        detector: Option<&mut dyn SpeechDetector>,
+        transcriber: &dyn Transcriber,
+        settings: &AsrSettings,
+        agent: AgentChannel,
+        label: &str,
+        timings: &mut Timings,
+    ) -> Result<(Vec<Segment>, SpeechActivity), PipelineError> {
+        let activity = detect_speech(audio, detector, agent, label, timings)?;
+        let segments = recognise_speech(audio, &activity, transcriber, settings, label, timings)?;
+        Ok((segments, activity))
+    }
 
     fn voice(n: usize, freq: f32, on: &[(f64, f64)]) -> Vec<f32> {
         (0..n)
@@ -406,8 +387,8 @@ mod tests {
             Ok(g) => g,
             Err(e) => panic!("{e}"),
         };
-        let lines: Vec<(f64, Speaker, &str)> = got
-            .segments
+        let (segments, activity) = got;
+        let lines: Vec<(f64, Speaker, &str)> = segments
             .iter()
             .map(|s| (s.start.unwrap_or(-1.0), s.speaker, s.text.as_str()))
             .collect();
@@ -419,9 +400,9 @@ mod tests {
                 (5.99, Speaker::Customer, "Anything else?"),
             ],
             "{:?}",
-            got.speech
+            activity.channels
         );
-        assert_eq!(got.speech.len(), 2);
+        assert_eq!(activity.channels.len(), 2);
         assert_eq!(fake.calls().len(), 2);
     }
 
@@ -447,7 +428,7 @@ mod tests {
             &mut Timings::default(),
         )
         .ok()
-        .map(|r| r.segments);
+        .map(|(segments, _)| segments);
         let segs = got.unwrap_or_default();
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].speaker, Speaker::Unknown);
@@ -472,7 +453,7 @@ mod tests {
             &mut Timings::default(),
         )
         .ok()
-        .map(|r| r.segments.len());
+        .map(|(segments, _)| segments.len());
         assert_eq!(got, Some(0));
         assert!(fake.calls().is_empty());
     }

@@ -136,7 +136,7 @@ impl RecordingTranscriber {
             .map_err(Clone::clone)?;
         let label = path.display().to_string();
         let vad = detector.name();
-        let (mut transcript, _) = analyse::transcribe_and_measure(
+        let mut transcript = analyse::transcribe_and_measure(
             &audio,
             Some(detector),
             transcriber,

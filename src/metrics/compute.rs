@@ -383,13 +383,9 @@ fn normalize(duration: f64, intervals: &[Interval]) -> Vec<Interval> {
     out
 }
 
-/// Sum of the lengths; folded from +0.0 because `Iterator::sum` of no floats gives -0.0, which JSON and
-/// tables would show as "-0.0".
+/// Sum of the lengths (-0.0 for none; every value shown goes through [`round_to`], which folds it to 0).
 fn total(intervals: &[Interval]) -> f64 {
-    intervals
-        .iter()
-        .map(Interval::length)
-        .fold(0.0, |a, b| a + b)
+    intervals.iter().map(Interval::length).sum()
 }
 
 /// Union of two sorted, disjoint lists.

@@ -338,17 +338,15 @@ impl<'a> Eval<'a> {
                 evidence.push(e);
             }
         }
-        if let Some(a) = applies
-            && let Some(f) = a.found.first()
-        {
-            evidence.push(self.quote(
-                t,
-                f,
-                EvidenceKind::Match,
-                Some("applies because of this line"),
-            ));
-        }
         if let Some(a) = applies {
+            if let Some(f) = a.found.first() {
+                evidence.push(self.quote(
+                    t,
+                    f,
+                    EvidenceKind::Match,
+                    Some("applies because of this line"),
+                ));
+            }
             evidence.extend(a.measures.iter().map(Measured::evidence));
         }
         outcome

@@ -154,7 +154,6 @@ fn unavailable_reason(m: &Metrics, metric: &str) -> String {
 
 /// How a metric's values read: seconds, words per minute, a count or a plain number.
 fn format_value(metric: &str, x: f64) -> String {
-    let x = x + 0.0; // -0 reads as 0
     if metric.ends_with("_wpm") {
         format!("{} wpm", trimmed(x, 1))
     } else if metric.ends_with("_count") || metric.starts_with("interruptions_") {
