@@ -10,7 +10,7 @@ use crate::record::CallRecord;
 use crate::rubric::Rubric;
 use crate::scoring::score_with_metrics;
 use crate::store::{CallOrigin, Failure, Store};
-use crate::transcript::{AgentChannel, Transcript, file_call_id, load_file_with};
+use crate::transcript::{AgentChannel, Transcript, file_call_id, parse_bytes_with};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
@@ -79,7 +79,9 @@ impl Context<'_> {
             }
         };
         let hash = blake3::hash(&bytes).to_hex().to_string();
-        drop(bytes);
+        let audio = is_audio(path);
+        // A transcript is parsed from these bytes; a recording is decoded later, only when it is transcribed.
+        let transcript_bytes = (!audio).then_some(bytes);
         if let Some(shard) = &self.settings.shard
             && !shard.takes(&hash)
         {
@@ -100,7 +102,6 @@ impl Context<'_> {
                 Err(e) => return (fail(&hash, None, e.to_string()), Duration::ZERO),
             }
         }
-        let audio = is_audio(path);
         // Agent information, first found wins: the manifest row for the file, the row for the call id,
         // the file-name pattern, the transcript itself.
         let mut info = AgentInfo::default();
@@ -117,14 +118,12 @@ impl Context<'_> {
         {
             info.call_id.clone_from(&found.call_id);
         }
-        let loaded = if audio {
-            None
-        } else {
-            match load_file_with(path, &self.settings.import) {
-                Ok(t) => Some(t),
-                Err(e) => return (fail(&hash, None, e.to_string()), Duration::ZERO),
-            }
-        };
+        let loaded =
+            match transcript_bytes.map(|b| parse_bytes_with(b, path, &self.settings.import)) {
+                None => None,
+                Some(Ok(t)) => Some(t),
+                Some(Err(e)) => return (fail(&hash, None, e.to_string()), Duration::ZERO),
+            };
         let call_id = info
             .call_id
             .clone()

@@ -47,6 +47,15 @@ pub fn load_file_with(path: &Path, options: &ImportOptions) -> Result<Transcript
         path: path.to_path_buf(),
         source,
     })?;
+    parse_bytes_with(bytes, path, options)
+}
+
+/// Parses a transcript file's bytes, already read; `path` names the source in errors.
+pub fn parse_bytes_with(
+    bytes: Vec<u8>,
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<Transcript, LoadError> {
     let text = String::from_utf8(bytes).map_err(|e| LoadError::Content {
         path: path.to_path_buf(),
         message: format!(

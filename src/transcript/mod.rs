@@ -9,6 +9,7 @@ mod model;
 
 pub use import::{AgentChannel, ImportOptions};
 pub use load::{
-    LoadError, file_call_id, load_file, load_file_with, parse_transcript, parse_transcript_with,
+    LoadError, file_call_id, load_file, load_file_with, parse_bytes_with, parse_transcript,
+    parse_transcript_with,
 };
 pub use model::{Provenance, Segment, Speaker, TRANSCRIPT_VERSION, Transcript, Word};
