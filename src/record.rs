@@ -47,4 +47,9 @@ impl CallRecord {
     pub fn agent_key(&self) -> &str {
         self.agent_id.as_deref().unwrap_or(UNASSIGNED)
     }
+
+    /// The call's date: the record's, else the scorecard's.
+    pub fn date(&self) -> Option<&str> {
+        self.date.as_deref().or(self.scorecard.date.as_deref())
+    }
 }

@@ -41,14 +41,11 @@ static TOKEN_RE: LazyLock<Regex> =
 /// Redacts every kind of personal data this module knows in `text`.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
-    let email = EMAIL_RE.replace_all(&out, EMAIL).into_owned();
-    if email != *out {
-        out = Cow::Owned(email);
-    }
+    replace_into(&mut out, &EMAIL_RE, EMAIL);
     if let Some(spoken) = redact_spoken(&out) {
         out = Cow::Owned(spoken);
     }
-    let cards = CARD_RE.replace_all(&out, |c: &regex::Captures| {
+    replace_into(&mut out, &CARD_RE, |c: &regex::Captures| {
         let m = &c[0];
         let digits: Vec<u8> = m
             .bytes()
@@ -61,18 +58,20 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             m.to_string()
         }
     });
-    if cards != *out {
-        out = Cow::Owned(cards.into_owned());
-    }
-    let ssn = SSN_RE.replace_all(&out, SSN).into_owned();
-    if ssn != *out {
-        out = Cow::Owned(ssn);
-    }
-    let phone = PHONE_RE.replace_all(&out, PHONE).into_owned();
-    if phone != *out {
-        out = Cow::Owned(phone);
-    }
+    replace_into(&mut out, &SSN_RE, SSN);
+    replace_into(&mut out, &PHONE_RE, PHONE);
     out
+}
+
+/// Applies one replacement to `out`, which stays borrowed (no copy) unless the text really changed.
+fn replace_into(out: &mut Cow<'_, str>, re: &Regex, rep: impl regex::Replacer) {
+    let replaced = match re.replace_all(out, rep) {
+        Cow::Owned(s) if s != **out => Some(s),
+        _ => None,
+    };
+    if let Some(s) = replaced {
+        *out = Cow::Owned(s);
+    }
 }
 
 /// True when the digits pass the Luhn checksum used by payment cards.

@@ -117,8 +117,7 @@ pub fn run(args: ReportArgs) -> ExitCode {
         );
         return ExitCode::from(exit::FAILURE);
     }
-    let mut formats: Vec<Format> = args.format.iter().map(|&f| f.into()).collect();
-    formats.dedup();
+    let formats: Vec<Format> = args.format.iter().map(|&f| f.into()).collect();
     let opts = ReportOptions {
         output: args.output,
         formats,

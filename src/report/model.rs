@@ -383,17 +383,15 @@ pub fn build(records: &[CallRecord], opts: &BuildOptions) -> Report {
     let mut criteria: Vec<TeamCriterion> = team_tally
         .iter()
         .map(|(id, t)| {
-            let agents_missing = by_agent
-                .values()
-                .filter(|calls| {
-                    let (mut app, mut miss) = (0u32, 0u32);
-                    for r in calls.iter() {
-                        if let Some(c) = r.scorecard.criterion(id) {
-                            app += u32::from(c.outcome != Outcome::Na);
-                            miss += u32::from(c.outcome == Outcome::Fail);
-                        }
-                    }
-                    pct(miss as f64, app as f64).is_some_and(|m| m >= TRAINING_MISS_RATE)
+            // Each agent's own tally of this criterion, already in their report.
+            let agents_missing = agents
+                .iter()
+                .filter(|a| {
+                    a.criteria.iter().any(|c| {
+                        c.id == *id
+                            && pct(c.misses as f64, c.applicable as f64)
+                                .is_some_and(|m| m >= TRAINING_MISS_RATE)
+                    })
                 })
                 .count();
             TeamCriterion {
@@ -404,7 +402,7 @@ pub fn build(records: &[CallRecord], opts: &BuildOptions) -> Report {
                 misses: t.fail,
                 miss_rate: pct(t.fail as f64, t.applicable() as f64),
                 agents_missing,
-                training_topic: by_agent.len() >= 2 && agents_missing * 2 >= by_agent.len(),
+                training_topic: agents.len() >= 2 && agents_missing * 2 >= agents.len(),
             }
         })
         .collect();
@@ -581,11 +579,7 @@ fn section_stats(calls: &[&CallRecord], team: Option<&[SectionStat]>) -> Vec<Sec
 }
 
 fn period(calls: &[&CallRecord]) -> Period {
-    let dates = || {
-        calls
-            .iter()
-            .filter_map(|r| r.date.as_deref().or(r.scorecard.date.as_deref()))
-    };
+    let dates = || calls.iter().filter_map(|r| r.date());
     Period {
         from: dates().min().map(str::to_string),
         to: dates().max().map(str::to_string),
@@ -709,7 +703,7 @@ pub fn call_row(r: &CallRecord, opts: &BuildOptions) -> CallRow {
         call_id: r.call_id.clone(),
         agent_id: r.agent_key().to_string(),
         agent_name: r.agent_name.clone(),
-        date: r.date.clone().or_else(|| card.date.clone()),
+        date: r.date().map(str::to_string),
         source: r.source.clone(),
         duration: r.duration,
         rubric: format!("{} {}", card.rubric.name, card.rubric.version),
@@ -889,7 +883,7 @@ fn example(r: &CallRecord, c: &CriterionResult, opts: &BuildOptions) -> Example 
         .map_or_else(|| "—".to_string(), |&i| seg_at(t, i));
     Example {
         call_id: r.call_id.clone(),
-        date: r.date.clone().or_else(|| r.scorecard.date.clone()),
+        date: r.date().map(str::to_string),
         timestamp,
         note: note.map(|n| clean(&n, opts)),
         lines,

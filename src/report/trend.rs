@@ -35,7 +35,7 @@ pub struct TrendPoint {
 
 /// Where a call falls: (x for the regression, label). Weeks are counted from 0001-01-01.
 pub fn period_of(r: &CallRecord) -> Option<(i64, String)> {
-    let date = r.date.as_deref().or(r.scorecard.date.as_deref());
+    let date = r.date();
     if let Some((days, year, week)) = date.and_then(iso_week) {
         return Some((days.div_euclid(7), format!("{year}-W{week:02}")));
     }
