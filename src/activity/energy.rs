@@ -3,7 +3,9 @@
 //!
 //! Must not depend on whisper, the transcript model or clap.
 
-use super::{ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames};
+use super::{
+    ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames, chunk_rms, noise_floor,
+};
 
 const FRAME: usize = 480;
 const RATE: f64 = 16_000.0;
@@ -40,14 +42,8 @@ impl SpeechDetector for EnergyDetector {
     /// One pass over the frame energies: the loud frames (unpadded) for the metrics, and the bridged,
     /// padded spans to transcribe.
     fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
-        let energies: Vec<f32> = samples
-            .chunks(FRAME)
-            .map(|c| (c.iter().map(|v| v * v).sum::<f32>() / c.len() as f32).sqrt())
-            .collect();
-        let mut sorted = energies.clone();
-        sorted.sort_by(f32::total_cmp);
-        let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(0.0);
-        let threshold = self.min_rms.max(floor * 4.0);
+        let energies = chunk_rms(samples, FRAME);
+        let threshold = self.min_rms.max(noise_floor(&energies) * 4.0);
         let frame_secs = FRAME as f64 / RATE;
         let total = samples.len() as f64 / RATE;
         let mut raw: Intervals = Vec::new();

@@ -3,7 +3,9 @@
 //!
 //! Must not depend on the transcript model, ASR stitching or clap.
 
-use super::{ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames};
+use super::{
+    ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames, chunk_rms, noise_floor,
+};
 use std::path::Path;
 use whisper_rs::{WhisperVadContext, WhisperVadContextParams, WhisperVadParams};
 
@@ -69,10 +71,8 @@ struct EnergyGate {
 
 impl EnergyGate {
     fn new(samples: &[f32]) -> EnergyGate {
-        let rms: Vec<f32> = samples.chunks(WINDOW).map(window_rms).collect();
-        let mut sorted = rms.clone();
-        sorted.sort_by(f32::total_cmp);
-        let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(0.0);
+        let rms = chunk_rms(samples, WINDOW);
+        let floor = noise_floor(&rms);
         EnergyGate {
             rms,
             threshold: (floor * GATE_OVER_FLOOR).max(GATE_MIN_RMS),
@@ -83,13 +83,6 @@ impl EnergyGate {
     fn above_floor(&self, i: usize) -> bool {
         self.rms.get(i).is_some_and(|&r| r >= self.threshold)
     }
-}
-
-fn window_rms(w: &[f32]) -> f32 {
-    if w.is_empty() {
-        return 0.0;
-    }
-    (w.iter().map(|v| v * v).sum::<f32>() / w.len() as f32).sqrt()
 }
 
 impl SpeechDetector for SileroDetector {
