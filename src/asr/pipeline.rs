@@ -4,7 +4,7 @@
 //! Must not depend on clap, environment variables or default paths: callers pass every setting.
 
 use super::stitch::{ChannelSpans, PackedStitch, Stitched};
-use super::{AsrError, AsrSettings, Transcriber};
+use super::{AsrError, AsrSettings, RawSegment, Transcriber};
 use crate::activity::{ActivityError, ChannelActivity, SpeechDetector, SpeechFrames};
 use crate::audio::channels::{Layout, detect};
 use crate::audio::decode::{DecodeError, decode_file};
@@ -154,29 +154,15 @@ pub fn recognise_speech(
         if stitched.is_empty() {
             continue;
         }
-        let started = Instant::now();
-        let raw = transcriber
-            .transcribe(&stitched.samples, settings)
-            .map_err(|source| PipelineError::Asr {
-                path: label.to_string(),
-                source,
-            })?;
-        timings.whisper += started.elapsed();
-        segments.extend(stitched.map_segments(raw).into_iter().map(|s| Segment {
-            start: Some(round_ms(s.start)),
-            end: Some(round_ms(s.end)),
-            speaker: ch.speaker,
-            channel: ch.channel,
-            text: s.text,
-            words: s.words,
-        }));
+        let raw = run_whisper(transcriber, &stitched.samples, settings, label, timings)?;
+        segments.extend(
+            stitched
+                .map_segments(raw)
+                .into_iter()
+                .map(|s| channel_segment(ch, s, true)),
+        );
     }
-    segments.sort_by(|a, b| {
-        a.start
-            .unwrap_or(0.0)
-            .total_cmp(&b.start.unwrap_or(0.0))
-            .then(a.channel.cmp(&b.channel))
-    });
+    sort_in_time(&mut segments);
     Ok(segments)
 }
 
@@ -242,36 +228,59 @@ pub fn recognise_speech_packed(
         word_timestamps: true,
         ..settings.clone()
     };
-    let started = Instant::now();
-    let raw = transcriber
-        .transcribe(&packed.samples, &with_words)
-        .map_err(|source| PipelineError::Asr {
-            path: label.to_string(),
-            source,
-        })?;
-    timings.whisper += started.elapsed();
+    let raw = run_whisper(transcriber, &packed.samples, &with_words, label, timings)?;
     let mut segments: Vec<Segment> = packed
         .map_segments(raw)
         .into_iter()
         .filter_map(|(i, s)| {
             let ch = activity.channels.get(i)?;
-            Some(Segment {
-                start: Some(round_ms(s.start)),
-                end: Some(round_ms(s.end)),
-                speaker: ch.speaker,
-                channel: ch.channel,
-                text: s.text,
-                words: s.words.filter(|_| settings.word_timestamps),
-            })
+            Some(channel_segment(ch, s, settings.word_timestamps))
         })
         .collect();
+    sort_in_time(&mut segments);
+    Ok(segments)
+}
+
+/// One whisper run on `samples`, timed into `timings.whisper`; errors name the file.
+fn run_whisper(
+    transcriber: &dyn Transcriber,
+    samples: &[f32],
+    settings: &AsrSettings,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Vec<RawSegment>, PipelineError> {
+    let started = Instant::now();
+    let raw = transcriber
+        .transcribe(samples, settings)
+        .map_err(|source| PipelineError::Asr {
+            path: label.to_string(),
+            source,
+        })?;
+    timings.whisper += started.elapsed();
+    Ok(raw)
+}
+
+/// A recognised stretch, already in recording time, as a segment of channel `ch` (its words kept when
+/// `words`).
+fn channel_segment(ch: &ChannelSpeech, s: RawSegment, words: bool) -> Segment {
+    Segment {
+        start: Some(round_ms(s.start)),
+        end: Some(round_ms(s.end)),
+        speaker: ch.speaker,
+        channel: ch.channel,
+        text: s.text,
+        words: s.words.filter(|_| words),
+    }
+}
+
+/// Time order, the left channel first at equal starts.
+fn sort_in_time(segments: &mut [Segment]) {
     segments.sort_by(|a, b| {
         a.start
             .unwrap_or(0.0)
             .total_cmp(&b.start.unwrap_or(0.0))
             .then(a.channel.cmp(&b.channel))
     });
-    Ok(segments)
 }
 
 fn round_ms(t: f64) -> f64 {
