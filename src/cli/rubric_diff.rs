@@ -5,7 +5,7 @@ use super::{exit, write_output};
 use crate::check::diff::{diff, render_json, render_markdown, render_table};
 use crate::rubric::{Rubric, load_rubric_file};
 use crate::scoring::{RubricRef, score};
-use crate::store::{RecordFilter, Store};
+use crate::store::Store;
 use crate::transcript::load_file;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -62,12 +62,11 @@ pub fn run(args: DiffArgs) -> ExitCode {
     let mut new_cards = Vec::new();
     let mut unreadable = 0;
     if let Some(path) = &args.store {
-        match Store::open_existing(path).and_then(|s| s.records(&RecordFilter::default())) {
-            Ok(records) => {
-                for r in records {
-                    let mut t = r.transcript;
-                    if r.agent_id.is_some() {
-                        t.agent_id = r.agent_id;
+        match Store::open_existing(path).and_then(|s| s.scored_transcripts()) {
+            Ok(stored) => {
+                for (agent_id, mut t) in stored {
+                    if agent_id.is_some() {
+                        t.agent_id = agent_id;
                     }
                     old_cards.push(score(&old, &t));
                     new_cards.push(score(&new, &t));

@@ -128,6 +128,32 @@ impl Store {
         })
     }
 
+    /// Every scored call's transcript with its agent id, in the order of [`Store::records`]: what
+    /// re-scoring needs, without decoding the stored scorecards.
+    ///
+    /// # Errors
+    /// SQLite errors or unreadable stored JSON, with the store's path.
+    pub fn scored_transcripts(&self) -> Result<Vec<(Option<String>, Transcript)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.call_id, c.agent_id, t.transcript
+                 FROM calls c JOIN transcripts t ON t.call_id = c.call_id
+                 WHERE EXISTS (SELECT 1 FROM scorecards s WHERE s.call_id = c.call_id)
+                 ORDER BY c.date IS NULL, c.date, c.call_id",
+            )
+            .map_err(self.err())?;
+        let rows: Vec<(String, Option<String>, String)> = stmt
+            .query_map([], |r| r.try_into())
+            .and_then(Iterator::collect)
+            .map_err(self.err())?;
+        rows.into_iter()
+            .map(|(call_id, agent_id, transcript)| {
+                Ok((agent_id, self.parse(&call_id, "transcript", &transcript)?))
+            })
+            .collect()
+    }
+
     /// One record per stored call that passes `filter`, with its transcript, metrics and scorecard
     /// (the latest one, or the one for `filter.rubric_sha256`), ordered by date (undated last) then call id.
     ///

@@ -141,6 +141,21 @@ fn filters_by_agent_date_and_rubric_and_defaults_to_the_latest_scorecard() {
             .collect()
     };
     let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    // Re-scoring reads the same calls, in the same order, with their agents.
+    let stored: Vec<(Option<String>, String)> = store
+        .scored_transcripts()
+        .unwrap()
+        .into_iter()
+        .map(|(agent, t)| (agent, t.call_id))
+        .collect();
+    assert_eq!(
+        stored,
+        vec![
+            (Some("a-1".to_string()), "c1".to_string()),
+            (Some("a-2".to_string()), "c2".to_string()),
+            (None, "c3".to_string())
+        ]
+    );
     assert_eq!(
         ids(RecordFilter::default()),
         vec![
