@@ -14,6 +14,10 @@ use callqa::scoring::score;
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
 
+/// The allocator the `callqa` binary and the scoring bench use, so the counts are theirs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/common/mod.rs"]
 mod common;
 

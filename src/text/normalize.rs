@@ -67,6 +67,8 @@ pub fn normalize_sentences_into(
     sentences: &mut Vec<NormalizedSentence>,
 ) {
     let start = text.len();
+    // Normalized text is rarely longer than its input; this saves growing it word by word.
+    text.reserve(input.len() + 1);
     normalize_core(
         input,
         0,
@@ -103,6 +105,17 @@ trait Sink {
     fn push_ascii_run(&mut self, run: &[u8], origin: u32);
     /// Appends bytes that all come from one original character at `origin`.
     fn push_char(&mut self, bytes: &[u8], origin: u32);
+    /// Appends the ASCII alphanumeric run of `bytes` that starts at `start` (which is one),
+    /// lower-cased, with `base` added to its origins; returns where the run ends.
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
+        let end = start
+            + bytes[start..]
+                .iter()
+                .position(|&b| !ALNUM[b as usize])
+                .unwrap_or(bytes.len() - start);
+        self.push_ascii_run(&bytes[start..end], base + start as u32);
+        end
+    }
     /// Whether the input is split into sentences as it is normalized (see [`normalize_sentences_into`]).
     const SPLITS: bool = false;
     /// Called, when [`Sink::SPLITS`], at the end of each sentence: `raw` is its untrimmed byte range
@@ -125,6 +138,20 @@ impl Sink for Vec<u8> {
     }
     fn push_char(&mut self, bytes: &[u8], _: u32) {
         self.extend_from_slice(bytes);
+    }
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, _: u32) -> usize {
+        // Scanned and copied in one pass: one table gives each byte's lower case, or 0 when it
+        // ends the word.
+        let mut i = start;
+        while let Some(&b) = bytes.get(i) {
+            let lower = ALNUM_LOWER[b as usize];
+            if lower == 0 {
+                break;
+            }
+            self.push(lower);
+            i += 1;
+        }
+        i
     }
 }
 
@@ -153,6 +180,9 @@ impl Sink for Sentences<'_> {
     }
     fn push_char(&mut self, bytes: &[u8], _: u32) {
         self.text.extend_from_slice(bytes);
+    }
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
+        self.text.push_ascii_word(bytes, start, base)
     }
     fn end_sentence(&mut self, input: &str, raw: Range<usize>, words: u32) {
         // A sentence without a word normalizes to nothing and is skipped.
@@ -241,6 +271,19 @@ const ALNUM: [bool; 256] = {
     t
 };
 
+/// ASCII letters and digits lower-cased, 0 for every other byte.
+const ALNUM_LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if ALNUM[b] {
+            t[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
 /// ASCII lower-casing as a table.
 const LOWER: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -263,19 +306,21 @@ fn normalize_core<S: Sink>(input: &str, base: u32, stop: usize, out: &mut S) {
     while i < bytes.len() && out.len() <= stop {
         let b = bytes[i];
         if ALNUM[b as usize] {
-            // ASCII word run: copied as one slice, lower-cased.
-            let run_start = i;
-            i += 1;
-            while i < bytes.len() && ALNUM[bytes[i] as usize] {
-                i += 1;
-            }
+            // ASCII word run: copied lower-cased.
             if pending_space {
-                out.push(b' ', base + run_start as u32);
+                out.push(b' ', base + i as u32);
                 pending_space = false;
             }
-            out.push_ascii_run(&bytes[run_start..i], base + run_start as u32);
+            i = out.push_ascii_word(bytes, i, base);
             words += u32::from(!prev_word_char);
             prev_word_char = true;
+            continue;
+        }
+        if b == b' ' {
+            // The commonest separator, which can neither keep a word going nor end a sentence.
+            pending_space |= prev_word_char;
+            prev_word_char = false;
+            i += 1;
             continue;
         }
         if b.is_ascii() {
