@@ -525,6 +525,60 @@ mod tests {
     }
 
     #[test]
+    fn packed_buffer_is_chunked_and_each_chunk_maps_back_to_its_channel() {
+        let speech = |index: usize, speaker, spans: Vec<(f64, f64)>| ChannelSpeech {
+            index,
+            speaker,
+            channel: Some(index as u16),
+            spans,
+            frames: None,
+        };
+        let audio = Audio {
+            sample_rate: 16_000,
+            channels: vec![vec![0.1; 16_000 * 60], vec![0.2; 16_000 * 60]],
+        };
+        let activity = SpeechActivity {
+            channels: vec![
+                speech(0, Speaker::Agent, vec![(0.0, 20.0), (40.0, 55.0)]),
+                speech(1, Speaker::Customer, vec![(25.0, 35.0)]),
+            ],
+            detector: "test".into(),
+        };
+        // Packed: agent [0, 20], customer [20.3, 30.3], agent [30.6, 45.6]; chunks: [0, 20] (with the
+        // customer piece it would be 30.3 s) and [20.3, 45.6].
+        let fake = FakeTranscriber::new(vec![
+            vec![seg(1.0, 19.0, "agent one")],
+            vec![
+                seg(0.5, 9.5, "customer"),
+                seg(10.05, 10.25, "in the gap"),
+                seg(11.0, 20.0, "agent two"),
+            ],
+        ]);
+        let got = recognise_speech_packed(
+            &audio,
+            &activity,
+            &fake,
+            &AsrSettings::default(),
+            "packed.wav",
+            &mut Timings::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fake.calls(), vec![320_000, 404_800]);
+        let lines: Vec<(Option<f64>, Option<f64>, Speaker, &str)> = got
+            .iter()
+            .map(|s| (s.start, s.end, s.speaker, s.text.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(1.0), Some(19.0), Speaker::Agent, "agent one"),
+                (Some(25.5), Some(34.5), Speaker::Customer, "customer"),
+                (Some(40.7), Some(49.7), Speaker::Agent, "agent two"),
+            ]
+        );
+    }
+
+    #[test]
     fn duplicate_stereo_is_transcribed_once_as_unknown() {
         let n = 16_000 * 4;
         let one = voice(n, 300.0, &[(1.0, 3.0)]);
