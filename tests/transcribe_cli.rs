@@ -223,7 +223,7 @@ fn metric_thresholds_reach_the_transcript() {
     // Counting every pause of 0.3 s or more between turns finds more non-talk than the 2 s default.
     let fine = run("fine", &["--min-non-talk", "0.3"]);
     assert!(fine > default, "{fine} vs {default}");
-    // Packing both channels into one whisper run changes what whisper sees, not the VAD or the metrics.
+    // Packing both channels into one buffer changes what whisper sees, not the VAD or the metrics.
     let packed = run("packed", &["--pack-channels"]);
     assert_eq!(packed, default);
 

@@ -1,6 +1,7 @@
 //! Speech recognition: the `Transcriber` trait over whisper (real) and a fixture (fake), the stitching
-//! of speech spans into one buffer per channel, and the per-call pipeline that merges channels into a
-//! speaker-labelled transcript. Also the model registry/downloader and the transcript cache.
+//! of speech spans into one buffer per channel cut into chunks of at most 30 s, and the per-call
+//! pipeline that merges channels into a speaker-labelled transcript. Also the model
+//! registry/downloader and the transcript cache.
 //!
 //! Must not depend on clap or on the scoring core; settings come in as plain values.
 

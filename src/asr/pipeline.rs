@@ -1,9 +1,10 @@
 //! The per-call pipeline: decode → resample to 16 kHz → channel layout → voice activity per channel →
-//! stitch → transcribe → map back → merge both channels in time order with speaker roles.
+//! stitch → cut at gaps into chunks of at most 30 s → transcribe each chunk → map back → merge both
+//! channels in time order with speaker roles.
 //!
 //! Must not depend on clap, environment variables or default paths: callers pass every setting.
 
-use super::stitch::{ChannelSpans, PackedStitch, Stitched};
+use super::stitch::{ChannelSpans, PackedStitch, Stitched, shift_segment};
 use super::{AsrError, AsrSettings, RawSegment, Transcriber};
 use crate::activity::{ActivityError, ChannelActivity, SpeechDetector, SpeechFrames};
 use crate::audio::channels::{Layout, detect};
@@ -12,6 +13,7 @@ use crate::audio::resample::{ResampleError, resample};
 use crate::audio::{Audio, TARGET_RATE};
 pub use crate::transcript::AgentChannel;
 use crate::transcript::{Segment, Speaker, Transcript};
+use std::ops::Range;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -135,8 +137,9 @@ pub fn detect_speech(
     })
 }
 
-/// Transcribes the speech already found on each channel: stitches its spans, runs the transcriber once
-/// per channel, maps the times back and merges the channels in time order.
+/// Transcribes the speech already found on each channel: stitches its spans, cuts the stitched buffer at
+/// its gaps into chunks of at most one whisper window ([`Stitched::chunks`]), runs the transcriber once per
+/// chunk, maps the times back and merges the channels in time order.
 pub fn recognise_speech(
     audio: &Audio,
     activity: &SpeechActivity,
@@ -154,7 +157,14 @@ pub fn recognise_speech(
         if stitched.is_empty() {
             continue;
         }
-        let raw = run_whisper(transcriber, &stitched.samples, settings, label, timings)?;
+        let raw = run_whisper_chunks(
+            transcriber,
+            &stitched.samples,
+            &stitched.chunks(),
+            settings,
+            label,
+            timings,
+        )?;
         segments.extend(
             stitched
                 .map_segments(raw)
@@ -169,11 +179,13 @@ pub fn recognise_speech(
 /// How the speech of a stereo call's channels is handed to whisper.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Packing {
-    /// One whisper run per channel ([`recognise_speech`]): every line's speaker is right by construction.
+    /// Each channel's speech in its own buffer ([`recognise_speech`]): every line's speaker is right by
+    /// construction.
     #[default]
     PerChannel,
-    /// Both channels in one buffer ([`recognise_speech_packed`]): one padded 30-second window per call
-    /// instead of one per channel; speakers rest on whisper's word times at the changes of channel.
+    /// Both channels in one buffer ([`recognise_speech_packed`]), cut into chunks as one: the pieces of
+    /// both channels fill the 30-second chunks, so there are fewer of them than per channel; speakers rest
+    /// on whisper's word times at the changes of channel.
     Packed,
 }
 
@@ -198,8 +210,8 @@ pub fn recognise_speech_with(
 }
 
 /// Like [`recognise_speech`], but with every channel's speech packed into one buffer in spoken order and
-/// transcribed in one run ([`PackedStitch`]): whisper encodes 30-second windows, so two per-channel buffers
-/// each pay for a padded last window, one packed buffer only once. Word times are requested from whisper
+/// transcribed chunk by chunk ([`PackedStitch::chunks`]): whisper encodes 30-second windows, so two
+/// per-channel buffers each pay for a padded last window, one packed buffer only once. Word times are requested from whisper
 /// to cut segments that run across pieces of different channels (kept in the output only when `settings`
 /// asks for them).
 pub fn recognise_speech_packed(
@@ -228,7 +240,14 @@ pub fn recognise_speech_packed(
         word_timestamps: true,
         ..settings.clone()
     };
-    let raw = run_whisper(transcriber, &packed.samples, &with_words, label, timings)?;
+    let raw = run_whisper_chunks(
+        transcriber,
+        &packed.samples,
+        &packed.chunks(),
+        &with_words,
+        label,
+        timings,
+    )?;
     let mut segments: Vec<Segment> = packed
         .map_segments(raw)
         .into_iter()
@@ -239,6 +258,32 @@ pub fn recognise_speech_packed(
         .collect();
     sort_in_time(&mut segments);
     Ok(segments)
+}
+
+/// One whisper run per chunk (sample ranges) of `samples`, the segments moved onto the time line of the
+/// whole buffer. Chunks cut at gaps end where speech ends, so whisper normally decodes each in one window
+/// instead of seeking to a timestamp inside an utterance and encoding the rest of it again.
+fn run_whisper_chunks(
+    transcriber: &dyn Transcriber,
+    samples: &[f32],
+    chunks: &[Range<usize>],
+    settings: &AsrSettings,
+    label: &str,
+    timings: &mut Timings,
+) -> Result<Vec<RawSegment>, PipelineError> {
+    let mut out = Vec::new();
+    for chunk in chunks {
+        let Some(part) = samples.get(chunk.clone()) else {
+            continue;
+        };
+        let offset = chunk.start as f64 / f64::from(TARGET_RATE);
+        out.extend(
+            run_whisper(transcriber, part, settings, label, timings)?
+                .into_iter()
+                .map(|s| shift_segment(s, offset)),
+        );
+    }
+    Ok(out)
 }
 
 /// One whisper run on `samples`, timed into `timings.whisper`; errors name the file.
@@ -413,6 +458,124 @@ mod tests {
         );
         assert_eq!(activity.channels.len(), 2);
         assert_eq!(fake.calls().len(), 2);
+    }
+
+    #[test]
+    fn long_channel_is_transcribed_in_chunks_mapped_back_to_the_recording() {
+        let audio = Audio {
+            sample_rate: 16_000,
+            channels: vec![vec![0.1; 16_000 * 100]],
+        };
+        // Stitched: A [0, 12], B [12.3, 24.3], C [24.6, 34.6], D [34.9, 44.9], E [45.2, 80.2]; chunks of at
+        // most 30 s: A+B (24.3 s), C+D (20.3 s), E alone (35 s, longer than a window).
+        let activity = SpeechActivity {
+            channels: vec![ChannelSpeech {
+                index: 0,
+                speaker: Speaker::Unknown,
+                channel: None,
+                spans: vec![
+                    (0.0, 12.0),
+                    (15.0, 27.0),
+                    (30.0, 40.0),
+                    (45.0, 55.0),
+                    (60.0, 95.0),
+                ],
+                frames: None,
+            }],
+            detector: "test".into(),
+        };
+        // Times relative to each chunk, as whisper gives them.
+        let fake = FakeTranscriber::new(vec![
+            vec![
+                seg(0.5, 11.0, "first"),
+                seg(12.05, 12.25, "in the gap"),
+                seg(12.5, 20.0, "second"),
+            ],
+            vec![
+                seg(1.0, 5.0, "third"),
+                seg(10.05, 10.25, "also in a gap"),
+                seg(10.5, 15.0, "fourth"),
+            ],
+            vec![seg(2.0, 30.0, "fifth")],
+        ]);
+        let got = recognise_speech(
+            &audio,
+            &activity,
+            &fake,
+            &AsrSettings::default(),
+            "long.wav",
+            &mut Timings::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fake.calls(), vec![388_800, 324_800, 560_000]);
+        let lines: Vec<(Option<f64>, Option<f64>, &str)> = got
+            .iter()
+            .map(|s| (s.start, s.end, s.text.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(0.5), Some(11.0), "first"),
+                (Some(15.2), Some(22.7), "second"),
+                (Some(31.0), Some(35.0), "third"),
+                (Some(45.2), Some(49.7), "fourth"),
+                (Some(62.0), Some(90.0), "fifth"),
+            ]
+        );
+    }
+
+    #[test]
+    fn packed_buffer_is_chunked_and_each_chunk_maps_back_to_its_channel() {
+        let speech = |index: usize, speaker, spans: Vec<(f64, f64)>| ChannelSpeech {
+            index,
+            speaker,
+            channel: Some(index as u16),
+            spans,
+            frames: None,
+        };
+        let audio = Audio {
+            sample_rate: 16_000,
+            channels: vec![vec![0.1; 16_000 * 60], vec![0.2; 16_000 * 60]],
+        };
+        let activity = SpeechActivity {
+            channels: vec![
+                speech(0, Speaker::Agent, vec![(0.0, 20.0), (40.0, 55.0)]),
+                speech(1, Speaker::Customer, vec![(25.0, 35.0)]),
+            ],
+            detector: "test".into(),
+        };
+        // Packed: agent [0, 20], customer [20.3, 30.3], agent [30.6, 45.6]; chunks: [0, 20] (with the
+        // customer piece it would be 30.3 s) and [20.3, 45.6].
+        let fake = FakeTranscriber::new(vec![
+            vec![seg(1.0, 19.0, "agent one")],
+            vec![
+                seg(0.5, 9.5, "customer"),
+                seg(10.05, 10.25, "in the gap"),
+                seg(11.0, 20.0, "agent two"),
+            ],
+        ]);
+        let got = recognise_speech_packed(
+            &audio,
+            &activity,
+            &fake,
+            &AsrSettings::default(),
+            "packed.wav",
+            &mut Timings::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fake.calls(), vec![320_000, 404_800]);
+        let lines: Vec<(Option<f64>, Option<f64>, Speaker, &str)> = got
+            .iter()
+            .map(|s| (s.start, s.end, s.speaker, s.text.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(1.0), Some(19.0), Speaker::Agent, "agent one"),
+                (Some(25.5), Some(34.5), Speaker::Customer, "customer"),
+                (Some(40.7), Some(49.7), Speaker::Agent, "agent two"),
+            ]
+        );
     }
 
     #[test]

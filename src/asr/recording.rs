@@ -9,6 +9,7 @@ use super::AsrSettings;
 use super::analyse::{self, MeasureSettings, Origin};
 use super::cache::{self, TranscriptCache};
 use super::pipeline::{self, Packing, Timings};
+use super::stitch::CHUNK_SAMPLES;
 use super::whisper::WhisperTranscriber;
 use crate::activity::SpeechDetector;
 use crate::activity::energy::EnergyDetector;
@@ -97,6 +98,7 @@ impl RecordingTranscriber {
             "vad": vad,
             "metrics": format!("{:?}", self.measure),
             "packing": format!("{:?}", self.packing),
+            "chunk_samples": CHUNK_SAMPLES,
         })
         .to_string()
     }

@@ -1,15 +1,63 @@
 //! Stitching: the speech spans of one channel are copied into one buffer separated by short silent
 //! gaps, so whisper sees only speech; times whisper reports in that buffer are mapped back to the
-//! recording, and segments that fall outside the stitched speech are dropped as hallucinations.
+//! recording, and segments that fall outside the stitched speech are dropped as hallucinations. A long
+//! buffer is cut at its gaps into chunks of at most one whisper window ([`plan_chunks`]), each transcribed
+//! on its own.
 //!
 //! Must not depend on whisper, decoding or clap.
 
 use super::RawSegment;
 use crate::transcript::Word;
+use std::ops::Range;
 
 /// Silence inserted between stitched spans, in seconds.
 pub const GAP_SECONDS: f64 = 0.3;
 const RATE: f64 = 16_000.0;
+/// Longest chunk of a stitched buffer handed to whisper in one call, in samples: whisper.cpp encodes
+/// 30-second windows, so a chunk up to this long is normally decoded in one window.
+pub const CHUNK_SAMPLES: usize = 30 * 16_000;
+
+/// Cuts a buffer made of `pieces` (sample ranges, in order, separated by gaps) into chunks at the gaps,
+/// greedily: whole pieces are added to a chunk while it stays at most `max_len` samples from the start of
+/// its first piece to the end of its last. A piece longer than `max_len` is a chunk of its own (whisper
+/// windows it itself). Returns the chunks as sample ranges of the buffer, from the start of their first
+/// piece to the end of their last, so no chunk starts or ends in a gap.
+pub fn plan_chunks(pieces: &[Range<usize>], max_len: usize) -> Vec<Range<usize>> {
+    let mut chunks: Vec<Range<usize>> = Vec::new();
+    for p in pieces {
+        match chunks.last_mut() {
+            Some(c) if p.end.saturating_sub(c.start) <= max_len => c.end = p.end,
+            _ => chunks.push(p.clone()),
+        }
+    }
+    chunks
+}
+
+/// Moves a segment found in a chunk that starts `by` seconds into the buffer onto the buffer's time line.
+pub fn shift_segment(segment: RawSegment, by: f64) -> RawSegment {
+    RawSegment {
+        start: segment.start + by,
+        end: segment.end + by,
+        words: segment.words.map(|ws| {
+            ws.into_iter()
+                .map(|w| Word {
+                    start: w.start + by,
+                    end: w.end + by,
+                    ..w
+                })
+                .collect()
+        }),
+        ..segment
+    }
+}
+
+/// [`plan_chunks`] with [`CHUNK_SAMPLES`] over pieces given as (buffer start, length) in seconds.
+fn chunks_of(pieces: impl Iterator<Item = (f64, f64)>) -> Vec<Range<usize>> {
+    let ranges: Vec<Range<usize>> = pieces
+        .map(|(start, len)| to_index(start)..to_index(start + len))
+        .collect();
+    plan_chunks(&ranges, CHUNK_SAMPLES)
+}
 
 /// One span of speech copied into the stitched buffer.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,6 +113,11 @@ impl Stitched {
     /// True when there is no speech to transcribe.
     pub fn is_empty(&self) -> bool {
         self.pieces.is_empty()
+    }
+
+    /// The buffer cut at its gaps into chunks of at most [`CHUNK_SAMPLES`] ([`plan_chunks`]).
+    pub fn chunks(&self) -> Vec<Range<usize>> {
+        chunks_of(self.pieces.iter().map(|p| (p.buf_start, p.len)))
     }
 
     /// Maps a time in the stitched buffer to the recording; a time in a gap maps to the end of the span before it.
@@ -180,6 +233,11 @@ impl PackedStitch {
     /// True when there is no speech to transcribe.
     pub fn is_empty(&self) -> bool {
         self.pieces.is_empty()
+    }
+
+    /// The buffer cut at its gaps into chunks of at most [`CHUNK_SAMPLES`] ([`plan_chunks`]).
+    pub fn chunks(&self) -> Vec<Range<usize>> {
+        chunks_of(self.pieces.iter().map(|p| (p.buf_start, p.len)))
     }
 
     /// The piece that holds most of `[s, e]` of the buffer, else the nearest one.
@@ -317,6 +375,109 @@ mod tests {
         assert_eq!(kept.len(), 2);
         assert_eq!(kept[0].text, "hello");
         assert!((kept[1].start - 5.2).abs() < 1e-9 && (kept[1].end - 7.0).abs() < 1e-9);
+    }
+
+    /// Checks the rules of [`plan_chunks`] for `pieces`: every chunk starts at a piece's start and ends
+    /// at a piece's end, holds whole pieces only, is at most `max` long unless it is one piece, and every
+    /// piece lies in exactly one chunk.
+    fn check_plan(pieces: &[Range<usize>], max: usize) -> Vec<Range<usize>> {
+        let chunks = plan_chunks(pieces, max);
+        for c in &chunks {
+            let inside: Vec<&Range<usize>> = pieces
+                .iter()
+                .filter(|p| p.start >= c.start && p.end <= c.end)
+                .collect();
+            assert!(pieces.iter().any(|p| p.start == c.start), "{c:?}");
+            assert!(pieces.iter().any(|p| p.end == c.end), "{c:?}");
+            assert!(c.end - c.start <= max || inside.len() == 1, "{c:?}");
+            // No piece is cut: one that overlaps the chunk lies inside it.
+            for p in pieces {
+                let overlaps = p.start < c.end && c.start < p.end;
+                assert!(
+                    !overlaps || (p.start >= c.start && p.end <= c.end),
+                    "{p:?} {c:?}"
+                );
+            }
+        }
+        for p in pieces {
+            let holders = chunks
+                .iter()
+                .filter(|c| p.start >= c.start && p.end <= c.end)
+                .count();
+            assert_eq!(holders, 1, "{p:?} in {chunks:?}");
+        }
+        chunks
+    }
+
+    #[test]
+    fn chunks_are_cut_at_gaps_greedily_up_to_the_limit() {
+        // Pieces of 12, 12, 10, 10 and 35 units with 1-unit gaps, limit 30.
+        let pieces = [0..12, 13..25, 26..36, 37..47, 48..83];
+        assert_eq!(check_plan(&pieces, 30), vec![0..25, 26..47, 48..83]);
+        // A chunk exactly at the limit is kept whole; one more sample starts a new chunk.
+        assert_eq!(check_plan(&[0..10, 11..30], 30), vec![0..30]);
+        assert_eq!(check_plan(&[0..10, 11..31], 30), vec![0..10, 11..31]);
+        // A long piece between short ones is its own chunk; the pieces after it start a new one.
+        assert_eq!(
+            check_plan(&[0..5, 6..50, 51..55, 56..60], 30),
+            vec![0..5, 6..50, 51..60]
+        );
+        assert!(plan_chunks(&[], 30).is_empty());
+    }
+
+    #[test]
+    fn chunk_plans_of_many_buffers_keep_every_rule() {
+        // Piece and gap lengths from a fixed pseudo-random sequence, around the limit.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200 {
+            let mut pieces = Vec::new();
+            let mut at = 0usize;
+            for _ in 0..(x % 40) as usize {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let len = 1 + (x >> 33) as usize % 45;
+                pieces.push(at..at + len);
+                at += len + 1 + (x >> 20) as usize % 3;
+            }
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let chunks = check_plan(&pieces, 30);
+            // Greedy: a chunk could not have taken the next piece too.
+            for pair in chunks.windows(2) {
+                let next_end = pieces
+                    .iter()
+                    .find(|p| p.start == pair[1].start)
+                    .map_or(0, |p| p.end);
+                assert!(next_end - pair[0].start > 30, "{chunks:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn stitched_chunks_fall_on_piece_bounds_in_samples() {
+        let samples = vec![0.1f32; 16_000 * 100];
+        // Pieces of 20 s, 15 s and 40 s: [0, 20], [20.3, 35.3], [35.6, 75.6].
+        let st = Stitched::new(&samples, &[(0.0, 20.0), (30.0, 45.0), (50.0, 90.0)]);
+        assert_eq!(
+            st.chunks(),
+            vec![0..320_000, 324_800..564_800, 569_600..1_209_600]
+        );
+        assert_eq!(st.samples.len(), 1_209_600);
+    }
+
+    #[test]
+    fn shifting_moves_segment_and_word_times() {
+        let mut s = seg(1.0, 2.5, "hi there");
+        s.words = Some(vec![word(1.0, 1.4, "hi"), word(1.6, 2.5, "there")]);
+        let moved = shift_segment(s, 24.6);
+        assert!((moved.start - 25.6).abs() < 1e-9 && (moved.end - 27.1).abs() < 1e-9);
+        let words: Vec<(f64, f64)> = moved
+            .words
+            .unwrap_or_default()
+            .iter()
+            .map(|w| (w.start, w.end))
+            .collect();
+        assert_eq!(words.len(), 2);
+        assert!((words[1].0 - 26.2).abs() < 1e-9 && (words[1].1 - 27.1).abs() < 1e-9);
+        assert_eq!(moved.text, "hi there");
     }
 
     fn word(start: f64, end: f64, text: &str) -> Word {

@@ -84,8 +84,8 @@ pub struct TranscribeArgs {
     /// Print per-stage timings to stderr.
     #[arg(long)]
     pub timings: bool,
-    /// Transcribe both channels of a stereo call in one whisper run (their speech packed in spoken order)
-    /// instead of one run per channel; see docs/transcribe.md.
+    /// Transcribe both channels of a stereo call from one buffer (their speech packed in spoken order, cut
+    /// into chunks of at most 30 s) instead of one buffer per channel; see docs/transcribe.md.
     #[arg(long)]
     pub pack_channels: bool,
     /// Thresholds of the conversation metrics written into the transcript.
