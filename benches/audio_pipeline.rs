@@ -177,6 +177,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             dst.extend(std::iter::repeat_n(0.0f32, hold));
         }
     }
+    // A real line is never digitally silent: CALLQA_BENCH_HISS_DBFS (e.g. -50) adds white noise at that
+    // RMS level to both channels, so the silence and hold are only quiet, as on a recorded call.
+    let hiss = std::env::var("CALLQA_BENCH_HISS_DBFS")
+        .ok()
+        .and_then(|t| t.parse::<f32>().ok());
+    if let Some(dbfs) = hiss {
+        // Uniform noise in [-a, a] has RMS a / √3.
+        let a = 10f32.powf(dbfs / 20.0) * 3f32.sqrt();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for ch in &mut chans {
+            for v in ch.iter_mut() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *v += a * ((state >> 40) as f32 / (1u64 << 23) as f32 - 1.0);
+            }
+        }
+    }
     let dir = tempfile::tempdir()?;
     let wav = dir.path().join("five-minutes.wav");
     write_wav(&wav, rate, &chans)?;
@@ -256,11 +274,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let s = |d: Duration| d.as_secs_f64();
     println!(
-        "model {} ({} threads), {:.1} s stereo call, {:.0}% silence or hold",
+        "model {} ({} threads), {:.1} s stereo call, {:.0}% silence or hold, {}",
         model.display(),
         threads,
         audio.duration(),
-        100.0 * (1.0 - speech_any)
+        100.0 * (1.0 - speech_any),
+        hiss.map_or("digital silence between speech".to_string(), |d| format!(
+            "{d} dBFS hiss throughout"
+        ))
     );
     println!("load models       {:8.3} s (once per process)", s(load));
     println!("decode            {:8.3} s", s(t.decode));

@@ -49,6 +49,28 @@ fn bench(c: &mut Criterion) {
     group.bench_function("silero_1_thread", |b| {
         b.iter(|| black_box(silero.analyse(black_box(&samples)).map(|a| a.spans.len())))
     });
+    // What `analyse` read before it skipped quiet stretches: the network over every window, then
+    // whisper.cpp's spans, for the same channel in the same run.
+    let mut params = whisper_rs::WhisperVadContextParams::default();
+    params.set_n_threads(1);
+    params.set_use_gpu(false);
+    let mut whole = whisper_rs::WhisperVadContext::new(
+        model
+            .to_str()
+            .unwrap_or_else(|| panic!("model path is not UTF-8")),
+        params,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    group.bench_function("silero_1_thread_every_window", |b| {
+        b.iter(|| {
+            whole
+                .detect_speech(black_box(&samples))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut p = whisper_rs::WhisperVadParams::new();
+            p.set_threshold(0.5);
+            black_box(whole.segments_from_probabilities(p).map(|s| s.count()))
+        })
+    });
     group.bench_function("energy", |b| {
         b.iter(|| black_box(energy.analyse(black_box(&samples)).map(|a| a.spans.len())))
     });

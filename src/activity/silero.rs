@@ -57,6 +57,29 @@ const GATE_OVER_FLOOR: f32 = 2.0;
 /// speech.
 const GATE_MIN_RMS: f32 = 1e-4;
 
+/// Windows (0.5 s) of audio around every stretch above the gate that Silero also reads: before it, so its
+/// recurrent state has settled when speech starts; after it, so its hang-over ends inside what it read.
+const RUN_PAD: usize = 16;
+/// Stretches below the gate shorter than this many windows (1 s) are read anyway, not skipped: a pause
+/// inside a turn is cheaper to read than to restart the network after.
+const MIN_SKIP: usize = 32;
+
+/// The window ranges Silero reads: every window above the gate, widened by `pad` windows on each side,
+/// with ranges less than `min_skip` windows apart joined. The rest is quieter than speech can be and is
+/// not read at all, which on a two-party channel (silent while the other side talks, and on hold) is
+/// most of it.
+fn active_runs(above: &[bool], pad: usize, min_skip: usize) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, _) in above.iter().enumerate().filter(|(_, a)| **a) {
+        let (from, to) = (i.saturating_sub(pad), (i + 1 + pad).min(above.len()));
+        match runs.last_mut() {
+            Some(last) if from < last.end + min_skip => last.end = last.end.max(to),
+            _ => runs.push(from..to),
+        }
+    }
+    runs
+}
+
 /// Silero's recurrent state holds the speech probability above 0.5 for about 0.1 s after a voice stops (its
 /// hang-over), which would add that much talk time to every turn. A window whose energy is at the line's
 /// noise floor cannot hold speech, so the metrics' frames also need energy above the floor: the 10th
@@ -94,44 +117,55 @@ impl SpeechDetector for SileroDetector {
     /// (speech where p ≥ 0.5, unpadded, one per 32 ms window); whisper.cpp turns the same probabilities
     /// into the padded spans that are transcribed (speech of at least 250 ms, 30 ms padding).
     fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
-        self.ctx
-            .detect_speech(samples)
-            .map_err(|e| ActivityError::Detect(e.to_string()))?;
         let gate = EnergyGate::new(samples);
+        let above: Vec<bool> = (0..gate.rms.len()).map(|i| gate.above_floor(i)).collect();
+        let total = samples.len() as f64 / 16_000.0;
+        let mut probabilities = vec![0.0f32; gate.rms.len()];
+        let mut out: Intervals = Vec::new();
+        let mut params = WhisperVadParams::new();
+        params.set_threshold(SPEECH_THRESHOLD);
+        // Silero reads only the stretches loud enough to hold speech, each from a fresh state; between
+        // them its probability is taken as 0. Stretches are at least a second apart, so whisper.cpp's
+        // spans (merged across gaps under 0.2 s, padded by 30 ms) never join across one.
+        for run in active_runs(&above, RUN_PAD, MIN_SKIP) {
+            let from = run.start * WINDOW;
+            let to = (run.end * WINDOW).min(samples.len());
+            self.ctx
+                .detect_speech(&samples[from..to])
+                .map_err(|e| ActivityError::Detect(e.to_string()))?;
+            for (p, &q) in probabilities[run].iter_mut().zip(self.ctx.probabilities()) {
+                *p = q;
+            }
+            let offset = from as f64 / 16_000.0;
+            // whisper.cpp reports VAD timestamps in centiseconds.
+            out.extend(
+                self.ctx
+                    .segments_from_probabilities(params)
+                    .map_err(|e| ActivityError::Detect(e.to_string()))?
+                    .map(|s| {
+                        (
+                            (offset + f64::from(s.start) / 100.0).clamp(0.0, total),
+                            (offset + f64::from(s.end) / 100.0).clamp(0.0, total),
+                        )
+                    })
+                    .filter(|(s, e)| e > s),
+            );
+        }
         // Silero's own hysteresis: speech starts at p ≥ 0.5 and goes on while p ≥ 0.35.
         let mut speaking = false;
-        let speech = self
-            .ctx
-            .probabilities()
+        let speech = probabilities
             .iter()
-            .enumerate()
-            .map(|(i, &p)| {
+            .zip(&above)
+            .map(|(&p, &loud)| {
                 speaking =
                     p >= SPEECH_THRESHOLD || (speaking && p >= SPEECH_THRESHOLD - HYSTERESIS);
-                speaking && gate.above_floor(i)
+                speaking && loud
             })
             .collect();
         let frames = SpeechFrames {
             frame_seconds: WINDOW as f64 / 16_000.0,
             speech,
         };
-        let mut params = WhisperVadParams::new();
-        params.set_threshold(SPEECH_THRESHOLD);
-        let segments = self
-            .ctx
-            .segments_from_probabilities(params)
-            .map_err(|e| ActivityError::Detect(e.to_string()))?;
-        let total = samples.len() as f64 / 16_000.0;
-        // whisper.cpp reports VAD timestamps in centiseconds.
-        let mut out: Intervals = segments
-            .map(|s| {
-                (
-                    (f64::from(s.start) / 100.0).clamp(0.0, total),
-                    (f64::from(s.end) / 100.0).clamp(0.0, total),
-                )
-            })
-            .filter(|(s, e)| e > s)
-            .collect();
         out.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ok(ChannelActivity {
             spans: out,
@@ -141,5 +175,35 @@ impl SpeechDetector for SileroDetector {
 
     fn name(&self) -> &'static str {
         "silero"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn above(pattern: &str) -> Vec<bool> {
+        pattern.chars().map(|c| c == '#').collect()
+    }
+
+    #[test]
+    fn runs_pad_each_loud_stretch_and_skip_long_quiet_ones() {
+        // Two loud stretches 12 windows apart: padded by 2 they stay 8 apart, more than 5, so the quiet
+        // middle is skipped; the padding never leaves the channel.
+        let a = above("##..........##......");
+        assert_eq!(active_runs(&a, 2, 5), vec![0..4, 10..16]);
+    }
+
+    #[test]
+    fn runs_closer_than_the_minimum_skip_are_read_as_one() {
+        let a = above("..#.....#...........#");
+        assert_eq!(active_runs(&a, 1, 5), vec![1..10, 19..21]);
+        assert_eq!(active_runs(&a, 1, 10), vec![1..21]);
+    }
+
+    #[test]
+    fn a_quiet_channel_is_not_read_at_all() {
+        assert!(active_runs(&above("........"), 16, 32).is_empty());
+        assert_eq!(active_runs(&above("########"), 16, 32), vec![0..8]);
     }
 }
