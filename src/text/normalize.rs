@@ -101,21 +101,11 @@ trait Sink {
     /// True when the output so far ends inside a word, so the next word needs a space.
     fn ends_in_word(&self) -> bool;
     fn push(&mut self, b: u8, origin: u32);
-    /// Appends an ASCII alphanumeric run, lower-cased; byte `k` comes from `origin + k`.
-    fn push_ascii_run(&mut self, run: &[u8], origin: u32);
     /// Appends bytes that all come from one original character at `origin`.
     fn push_char(&mut self, bytes: &[u8], origin: u32);
     /// Appends the ASCII alphanumeric run of `bytes` that starts at `start` (which is one),
-    /// lower-cased, with `base` added to its origins; returns where the run ends.
-    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
-        let end = start
-            + bytes[start..]
-                .iter()
-                .position(|&b| !ALNUM[b as usize])
-                .unwrap_or(bytes.len() - start);
-        self.push_ascii_run(&bytes[start..end], base + start as u32);
-        end
-    }
+    /// lower-cased; byte `k` comes from `base + k`. Returns where the run ends.
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize;
     /// Whether the input is split into sentences as it is normalized (see [`normalize_sentences_into`]).
     const SPLITS: bool = false;
     /// Called, when [`Sink::SPLITS`], at the end of each sentence: `raw` is its untrimmed byte range
@@ -132,9 +122,6 @@ impl Sink for Vec<u8> {
     }
     fn push(&mut self, b: u8, _: u32) {
         Vec::push(self, b);
-    }
-    fn push_ascii_run(&mut self, run: &[u8], _: u32) {
-        self.extend(run.iter().map(|&b| LOWER[b as usize]));
     }
     fn push_char(&mut self, bytes: &[u8], _: u32) {
         self.extend_from_slice(bytes);
@@ -175,9 +162,6 @@ impl Sink for Sentences<'_> {
     fn push(&mut self, b: u8, _: u32) {
         self.text.push(b);
     }
-    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
-        self.text.push_ascii_run(run, origin);
-    }
     fn push_char(&mut self, bytes: &[u8], _: u32) {
         self.text.extend_from_slice(bytes);
     }
@@ -214,10 +198,11 @@ impl Sink for Mapped<'_> {
         self.text.push(b);
         self.origin.push(origin);
     }
-    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
-        self.text.push_ascii_run(run, origin);
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
+        let end = self.text.push_ascii_word(bytes, start, base);
         self.origin
-            .extend((0..run.len() as u32).map(|k| origin + k));
+            .extend((start as u32..end as u32).map(|k| base + k));
+        end
     }
     fn push_char(&mut self, bytes: &[u8], origin: u32) {
         self.text.extend_from_slice(bytes);
@@ -252,8 +237,13 @@ impl Sink for Locate {
     fn push(&mut self, _: u8, origin: u32) {
         self.note(1, |_| origin);
     }
-    fn push_ascii_run(&mut self, run: &[u8], origin: u32) {
-        self.note(run.len(), |k| origin + k as u32);
+    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| !ALNUM[b as usize])
+            .map_or(bytes.len(), |n| start + n);
+        self.note(end - start, |k| base + (start + k) as u32);
+        end
     }
     fn push_char(&mut self, bytes: &[u8], origin: u32) {
         self.note(bytes.len(), |_| origin);
@@ -279,17 +269,6 @@ const ALNUM_LOWER: [u8; 256] = {
         if ALNUM[b] {
             t[b] = (b as u8).to_ascii_lowercase();
         }
-        b += 1;
-    }
-    t
-};
-
-/// ASCII lower-casing as a table.
-const LOWER: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).to_ascii_lowercase();
         b += 1;
     }
     t
