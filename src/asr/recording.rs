@@ -9,7 +9,6 @@ use super::AsrSettings;
 use super::analyse::{self, MeasureSettings, Origin};
 use super::cache::{self, TranscriptCache};
 use super::pipeline::{self, Packing, Timings};
-use super::stitch::CHUNK_SAMPLES;
 use super::whisper::WhisperTranscriber;
 use crate::activity::SpeechDetector;
 use crate::activity::energy::EnergyDetector;
@@ -66,6 +65,11 @@ pub fn speech_detector(
     }
 }
 
+/// Version of what the pipeline does with the same audio and settings: voice activity, stitching,
+/// chunking, metrics. Part of the cache key; raise it with any change to their output, so transcripts
+/// cached by earlier code are not served. 2: chunks of at most 30 s; 3: Silero skips quiet stretches.
+const PIPELINE_VERSION: u32 = 3;
+
 impl RecordingTranscriber {
     pub fn new(
         model_name: String,
@@ -98,7 +102,7 @@ impl RecordingTranscriber {
             "vad": vad,
             "metrics": format!("{:?}", self.measure),
             "packing": format!("{:?}", self.packing),
-            "chunk_samples": CHUNK_SAMPLES,
+            "pipeline": PIPELINE_VERSION,
         })
         .to_string()
     }
