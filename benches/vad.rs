@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
                 .detect_speech(black_box(&samples))
                 .unwrap_or_else(|e| panic!("{e}"));
             let mut p = whisper_rs::WhisperVadParams::new();
-            p.set_threshold(0.5);
+            p.set_threshold(callqa::activity::silero::SPEECH_THRESHOLD);
             black_box(whole.segments_from_probabilities(p).map(|s| s.count()))
         })
     });

@@ -35,10 +35,6 @@ impl Default for EnergyDetector {
 }
 
 impl SpeechDetector for EnergyDetector {
-    fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
-        Ok(self.analyse(samples)?.spans)
-    }
-
     /// One pass over the frame energies: the loud frames (unpadded) for the metrics, and the bridged,
     /// padded spans to transcribe.
     fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {

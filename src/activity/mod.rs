@@ -42,17 +42,14 @@ pub struct ChannelActivity {
 
 /// Finds speech in 16 kHz mono samples.
 pub trait SpeechDetector {
-    /// Returns the speech intervals in `samples` (16 kHz).
-    fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError>;
+    /// Runs the detector once and returns both the spans to transcribe and, when the detector has them, its
+    /// per-frame decisions for the metrics.
+    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError>;
     /// Short name for provenance ("silero", "energy").
     fn name(&self) -> &'static str;
-    /// Runs the detector once and returns both the spans to transcribe and, when the detector has them, its
-    /// per-frame decisions for the metrics. The default runs [`SpeechDetector::detect`] and has no frames.
-    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
-        Ok(ChannelActivity {
-            spans: self.detect(samples)?,
-            frames: None,
-        })
+    /// Returns the speech intervals in `samples` (16 kHz): the spans of [`SpeechDetector::analyse`].
+    fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
+        Ok(self.analyse(samples)?.spans)
     }
 }
 

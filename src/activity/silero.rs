@@ -50,6 +50,13 @@ pub const SPEECH_THRESHOLD: f32 = 0.5;
 /// Speech that has started goes on while the probability stays above the threshold minus this (Silero's
 /// `neg_threshold`, also used by whisper.cpp).
 const HYSTERESIS: f32 = 0.15;
+/// Silero's recurrent state holds the speech probability above 0.5 for about 0.1 s after a voice stops (its
+/// hang-over), which would add that much talk time to every turn. A window whose energy is at the line's
+/// noise floor cannot hold speech, so the metrics' frames also need energy above the floor: the 10th
+/// percentile of the window RMS values (in a two-party call each side is silent far more than a tenth of
+/// the time), plus 6 dB. Inside speech the gate only opens short holes (stop consonants), which the
+/// metrics' gap bridging closes again.
+///
 /// A window counts as speech only when its RMS is at least this many times the channel's noise floor
 /// (6 dB above it).
 const GATE_OVER_FLOOR: f32 = 2.0;
@@ -80,47 +87,17 @@ fn active_runs(above: &[bool], pad: usize, min_skip: usize) -> Vec<std::ops::Ran
     runs
 }
 
-/// Silero's recurrent state holds the speech probability above 0.5 for about 0.1 s after a voice stops (its
-/// hang-over), which would add that much talk time to every turn. A window whose energy is at the line's
-/// noise floor cannot hold speech, so the metrics' frames also need energy above the floor: the 10th
-/// percentile of the window RMS values (in a two-party call each side is silent far more than a tenth of
-/// the time), plus 6 dB. Inside speech the gate only opens short holes (stop consonants), which the
-/// metrics' gap bridging closes again.
-#[derive(Debug, Clone)]
-struct EnergyGate {
-    rms: Vec<f32>,
-    threshold: f32,
-}
-
-impl EnergyGate {
-    fn new(samples: &[f32]) -> EnergyGate {
-        let rms = chunk_rms(samples, WINDOW);
-        let floor = noise_floor(&rms);
-        EnergyGate {
-            rms,
-            threshold: (floor * GATE_OVER_FLOOR).max(GATE_MIN_RMS),
-        }
-    }
-
-    /// True when window `i` is louder than the gate.
-    fn above_floor(&self, i: usize) -> bool {
-        self.rms.get(i).is_some_and(|&r| r >= self.threshold)
-    }
-}
-
 impl SpeechDetector for SileroDetector {
-    fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
-        Ok(self.analyse(samples)?.spans)
-    }
-
-    /// One pass of the network over the channel. The probabilities give the metrics their frames
-    /// (speech where p ≥ 0.5, unpadded, one per 32 ms window); whisper.cpp turns the same probabilities
-    /// into the padded spans that are transcribed (speech of at least 250 ms, 30 ms padding).
+    /// One pass of the network over each stretch loud enough to hold speech ([`active_runs`]). The
+    /// probabilities give the metrics their frames (speech where p ≥ 0.5 and the window is above the
+    /// gate, unpadded, one per 32 ms window); whisper.cpp turns the same probabilities into the padded
+    /// spans that are transcribed (speech of at least 250 ms, 30 ms padding).
     fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
-        let gate = EnergyGate::new(samples);
-        let above: Vec<bool> = (0..gate.rms.len()).map(|i| gate.above_floor(i)).collect();
+        let rms = chunk_rms(samples, WINDOW);
+        let gate = (noise_floor(&rms) * GATE_OVER_FLOOR).max(GATE_MIN_RMS);
+        let above: Vec<bool> = rms.iter().map(|&r| r >= gate).collect();
         let total = samples.len() as f64 / 16_000.0;
-        let mut probabilities = vec![0.0f32; gate.rms.len()];
+        let mut probabilities = vec![0.0f32; above.len()];
         let mut out: Intervals = Vec::new();
         let mut params = WhisperVadParams::new();
         params.set_threshold(SPEECH_THRESHOLD);

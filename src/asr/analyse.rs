@@ -33,12 +33,12 @@ pub fn metrics_from_activity(
     words: Option<(usize, usize)>,
     settings: &MeasureSettings,
 ) -> Metrics {
+    // Only a stereo recording has an agent and a customer channel.
     match (
-        activity.is_stereo(),
         activity.channel_of(Speaker::Agent),
         activity.channel_of(Speaker::Customer),
     ) {
-        (true, Some(agent), Some(customer)) => compute_metrics(
+        (Some(agent), Some(customer)) => compute_metrics(
             duration,
             &speech_intervals(agent, &settings.activity),
             &speech_intervals(customer, &settings.activity),
@@ -153,7 +153,7 @@ pub fn stamp_provenance(transcript: &mut Transcript, origin: &Origin, asr: &AsrS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activity::{ActivityError, Intervals};
+    use crate::activity::{ActivityError, ChannelActivity, Intervals};
     use crate::asr::fake::{FakeTranscriber, seg};
 
     /// Answers with fixed spans per call and counts how often it ran and on how many samples.
@@ -163,13 +163,16 @@ mod tests {
     }
 
     impl SpeechDetector for CountingDetector {
-        fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
+        fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
             self.calls.push(samples.len());
-            Ok(self
-                .answers
-                .get(self.calls.len() - 1)
-                .cloned()
-                .unwrap_or_default())
+            Ok(ChannelActivity {
+                spans: self
+                    .answers
+                    .get(self.calls.len() - 1)
+                    .cloned()
+                    .unwrap_or_default(),
+                frames: None,
+            })
         }
         fn name(&self) -> &'static str {
             "counting"

@@ -74,11 +74,6 @@ pub struct SpeechActivity {
 }
 
 impl SpeechActivity {
-    /// True when the recording carries one party per channel.
-    pub fn is_stereo(&self) -> bool {
-        self.channels.len() == 2
-    }
-
     /// The channel of `speaker`, if there is one.
     pub fn channel_of(&self, speaker: Speaker) -> Option<&ChannelSpeech> {
         self.channels.iter().find(|c| c.speaker == speaker)
