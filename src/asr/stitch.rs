@@ -80,6 +80,17 @@ fn to_index(t: f64) -> usize {
     (t * RATE).round().max(0.0) as usize
 }
 
+/// Seconds of the buffer interval `[s, e]` that lie on a piece starting at `buf_start`, `len` long.
+fn overlap(buf_start: f64, len: f64, s: f64, e: f64) -> f64 {
+    (e.min(buf_start + len) - s.max(buf_start)).max(0.0)
+}
+
+/// Whether a segment `[s, e]` of the buffer with `on_speech` seconds on speech is kept: at least half of
+/// it, or at least half a second, must lie on speech; the rest is hallucination.
+fn keeps(on_speech: f64, s: f64, e: f64) -> bool {
+    on_speech > 0.0 && (on_speech >= 0.5 * (e - s) || on_speech >= 0.5)
+}
+
 impl Stitched {
     /// Copies the `spans` (seconds, sorted) of `samples` (16 kHz) into one buffer with short gaps.
     pub fn new(samples: &[f32], spans: &[(f64, f64)]) -> Stitched {
@@ -136,7 +147,7 @@ impl Stitched {
     fn speech_overlap(&self, s: f64, e: f64) -> f64 {
         self.pieces
             .iter()
-            .map(|p| (e.min(p.buf_start + p.len) - s.max(p.buf_start)).max(0.0))
+            .map(|p| overlap(p.buf_start, p.len, s, e))
             .sum()
     }
 
@@ -146,10 +157,7 @@ impl Stitched {
         segments
             .into_iter()
             .filter(|s| !s.text.trim().is_empty())
-            .filter(|s| {
-                let overlap = self.speech_overlap(s.start, s.end);
-                overlap > 0.0 && (overlap >= 0.5 * (s.end - s.start) || overlap >= 0.5)
-            })
+            .filter(|s| keeps(self.speech_overlap(s.start, s.end), s.start, s.end))
             .map(|s| RawSegment {
                 start: self.map_time(s.start),
                 end: self.map_time(s.end),
@@ -242,7 +250,7 @@ impl PackedStitch {
 
     /// The piece that holds most of `[s, e]` of the buffer, else the nearest one.
     fn piece_for(&self, s: f64, e: f64) -> Option<&PackedPiece> {
-        let overlap = |p: &PackedPiece| (e.min(p.buf_start + p.len) - s.max(p.buf_start)).max(0.0);
+        let on = |p: &PackedPiece| overlap(p.buf_start, p.len, s, e);
         let distance = |p: &PackedPiece| {
             let mid = 0.5 * (s + e);
             (p.buf_start - mid)
@@ -250,8 +258,8 @@ impl PackedStitch {
                 .max(0.0)
         };
         self.pieces.iter().max_by(|a, b| {
-            overlap(a)
-                .total_cmp(&overlap(b))
+            on(a)
+                .total_cmp(&on(b))
                 .then(distance(b).total_cmp(&distance(a)))
         })
     }
@@ -265,7 +273,7 @@ impl PackedStitch {
         self.pieces
             .iter()
             .filter(|p| p.channel == channel)
-            .map(|p| (e.min(p.buf_start + p.len) - s.max(p.buf_start)).max(0.0))
+            .map(|p| overlap(p.buf_start, p.len, s, e))
             .sum()
     }
 
@@ -277,12 +285,19 @@ impl PackedStitch {
     pub fn map_segments(&self, segments: Vec<RawSegment>) -> Vec<(usize, RawSegment)> {
         let mut out = Vec::new();
         for seg in segments.into_iter().filter(|s| !s.text.trim().is_empty()) {
-            let words = seg.words.clone().unwrap_or_default();
+            let RawSegment {
+                start: seg_start,
+                end: seg_end,
+                text: seg_text,
+                words,
+            } = seg;
+            let had_words = words.is_some();
+            let words = words.unwrap_or_default();
             // Runs of consecutive words on one channel: (channel, words, buffer start, buffer end).
             let mut parts: Vec<(usize, Vec<Word>, f64, f64)> = Vec::new();
             if words.is_empty() {
-                if let Some(p) = self.piece_for(seg.start, seg.end) {
-                    parts.push((p.channel, Vec::new(), seg.start, seg.end));
+                if let Some(p) = self.piece_for(seg_start, seg_end) {
+                    parts.push((p.channel, Vec::new(), seg_start, seg_end));
                 }
             } else {
                 for w in words {
@@ -294,14 +309,16 @@ impl PackedStitch {
                             last.3 = w.end;
                             last.1.push(w);
                         }
-                        _ => parts.push((p.channel, vec![w.clone()], w.start, w.end)),
+                        _ => {
+                            let (start, end) = (w.start, w.end);
+                            parts.push((p.channel, vec![w], start, end));
+                        }
                     }
                 }
             }
             let whole = parts.len() == 1;
             for (channel, part_words, s, e) in parts {
-                let overlap = self.speech_overlap(channel, s, e);
-                if !(overlap > 0.0 && (overlap >= 0.5 * (e - s) || overlap >= 0.5)) {
+                if !keeps(self.speech_overlap(channel, s, e), s, e) {
                     continue;
                 }
                 let map = |t: f64| {
@@ -317,7 +334,7 @@ impl PackedStitch {
                         .map_or(t, |p| Self::map_in(p, t))
                 };
                 let text = if whole {
-                    seg.text.trim().to_string()
+                    seg_text.trim().to_string()
                 } else {
                     part_words
                         .iter()
@@ -325,13 +342,13 @@ impl PackedStitch {
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
-                let words = seg.words.as_ref().map(|_| {
+                let words = had_words.then(|| {
                     part_words
-                        .iter()
+                        .into_iter()
                         .map(|w| Word {
                             start: map(w.start),
                             end: map(w.end),
-                            ..w.clone()
+                            ..w
                         })
                         .collect()
                 });
