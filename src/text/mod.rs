@@ -4,7 +4,4 @@
 
 mod normalize;
 
-pub use normalize::{
-    Normalized, NormalizedSentence, locate_normalized, normalize, normalize_into,
-    normalize_prefix_into, normalize_sentences_into, split_sentences,
-};
+pub use normalize::{NormalizedSentence, locate_normalized, normalize, normalize_sentences_into};

@@ -1,17 +1,11 @@
 //! Normalizes text for matching: lower case, punctuation dropped, words separated by one space,
-//! with a map from every normalized byte back to the original text so matches can be quoted exactly.
+//! split into sentences; the original characters of any normalized byte can be found again, so matches
+//! can be quoted exactly.
 //!
 //! Apostrophes inside words are kept (`you've`), curly ones made straight. Must not depend on
 //! whisper, audio or clap.
 
 use std::ops::Range;
-
-/// Normalized text plus, for each of its bytes, the byte offset of the original character.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Normalized {
-    pub text: String,
-    pub origin: Vec<u32>,
-}
 
 /// Normalizes `input` into a new string.
 pub fn normalize(input: &str) -> String {
@@ -24,33 +18,10 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}')
 }
 
-/// Appends the normalized form of `input` to `out`; `base` is added to every origin offset.
-/// A separating space is inserted before the first word when `out` does not already end in one.
-pub fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
-    normalize_prefix_into(input, base, usize::MAX, out);
-}
-
-/// Like [`normalize_into`], but may stop once `out.text` is longer than `stop` bytes.
-pub fn normalize_prefix_into(input: &str, base: u32, stop: usize, out: &mut Normalized) {
-    let mut bytes = std::mem::take(&mut out.text).into_bytes();
-    out.origin.reserve(input.len());
-    normalize_core(
-        input,
-        base,
-        stop,
-        &mut Mapped {
-            text: &mut bytes,
-            origin: &mut out.origin,
-        },
-    );
-    out.text = String::from_utf8(bytes).unwrap_or_default();
-}
-
 /// One sentence of a text normalized by [`normalize_sentences_into`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NormalizedSentence {
-    /// Byte range of the sentence in the input, without surrounding white space (as
-    /// [`split_sentences`] gives it).
+    /// Byte range of the sentence in the input, without surrounding white space.
     pub orig: Range<usize>,
     /// Byte range of its normalized text in the output.
     pub norm: Range<usize>,
@@ -58,9 +29,9 @@ pub struct NormalizedSentence {
     pub words: u32,
 }
 
-/// Splits `input` into sentences as [`split_sentences`] does and appends each one's normalized
-/// text, followed by `\n`, to `text`, describing it in `sentences`: the same result as
-/// normalizing each range of [`split_sentences`] on its own, in one pass over the input.
+/// Splits `input` into sentences, at `.`, `!`, `?` or `…` followed by white space and at line
+/// breaks (not at commas), and appends each one's normalized text, followed by `\n`, to `text`,
+/// describing it in `sentences`; a sentence without a word is skipped. One pass over the input.
 pub fn normalize_sentences_into(
     input: &str,
     text: &mut Vec<u8>,
@@ -94,12 +65,11 @@ pub fn locate_normalized(input: &str, base: u32, first: usize, last: usize) -> O
     Some((sink.found[0]?, sink.found[1]?))
 }
 
-/// Where normalized bytes go: plain text, text with an origin map, or only the origins of two
-/// positions. One normalization routine serves all three, so they can never disagree.
+/// Where normalized bytes go: plain text, text split into sentences, or only the origins of two
+/// positions (and, in the tests, text with a full origin map). One normalization routine serves
+/// them all, so they can never disagree.
 trait Sink {
     fn len(&self) -> usize;
-    /// True when the output so far ends inside a word, so the next word needs a space.
-    fn ends_in_word(&self) -> bool;
     fn push(&mut self, b: u8, origin: u32);
     /// Appends bytes that all come from one original character at `origin`.
     fn push_char(&mut self, bytes: &[u8], origin: u32);
@@ -116,9 +86,6 @@ trait Sink {
 impl Sink for Vec<u8> {
     fn len(&self) -> usize {
         Vec::len(self)
-    }
-    fn ends_in_word(&self) -> bool {
-        !self.is_empty() && !matches!(self.last(), Some(b' ' | b'\n'))
     }
     fn push(&mut self, b: u8, _: u32) {
         Vec::push(self, b);
@@ -155,10 +122,6 @@ impl Sink for Sentences<'_> {
     fn len(&self) -> usize {
         self.text.len()
     }
-    fn ends_in_word(&self) -> bool {
-        // Every sentence starts a line of its own.
-        false
-    }
     fn push(&mut self, b: u8, _: u32) {
         self.text.push(b);
     }
@@ -182,34 +145,6 @@ impl Sink for Sentences<'_> {
     }
 }
 
-struct Mapped<'a> {
-    text: &'a mut Vec<u8>,
-    origin: &'a mut Vec<u32>,
-}
-
-impl Sink for Mapped<'_> {
-    fn len(&self) -> usize {
-        self.text.len()
-    }
-    fn ends_in_word(&self) -> bool {
-        self.text.ends_in_word()
-    }
-    fn push(&mut self, b: u8, origin: u32) {
-        self.text.push(b);
-        self.origin.push(origin);
-    }
-    fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
-        let end = self.text.push_ascii_word(bytes, start, base);
-        self.origin
-            .extend((start as u32..end as u32).map(|k| base + k));
-        end
-    }
-    fn push_char(&mut self, bytes: &[u8], origin: u32) {
-        self.text.extend_from_slice(bytes);
-        self.origin.extend(std::iter::repeat_n(origin, bytes.len()));
-    }
-}
-
 struct Locate {
     len: usize,
     want: [usize; 2],
@@ -230,9 +165,6 @@ impl Locate {
 impl Sink for Locate {
     fn len(&self) -> usize {
         self.len
-    }
-    fn ends_in_word(&self) -> bool {
-        false
     }
     fn push(&mut self, _: u8, origin: u32) {
         self.note(1, |_| origin);
@@ -276,7 +208,7 @@ const ALNUM_LOWER: [u8; 256] = {
 
 fn normalize_core<S: Sink>(input: &str, base: u32, stop: usize, out: &mut S) {
     let bytes = input.as_bytes();
-    let mut pending_space = out.ends_in_word();
+    let mut pending_space = false;
     let mut prev_word_char = false;
     let mut words = 0u32;
     // Start of the current sentence, when splitting.
@@ -362,55 +294,6 @@ fn next_is_alphanumeric(input: &str, at: usize) -> bool {
         .is_some_and(char::is_alphanumeric)
 }
 
-/// Bytes that may end a sentence: `\n`, `\r`, `.`, `!`, `?` and the lead byte of `…`.
-const MAY_END: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[b'.' as usize] = true;
-    t[b'!' as usize] = true;
-    t[b'?' as usize] = true;
-    t[0xE2] = true;
-    t
-};
-
-/// Splits text into sentences at `.`, `!`, `?` or `…` followed by white space, and at line breaks.
-/// Returns the byte ranges of the trimmed sentences; commas do not split.
-///
-/// The scoring document uses [`normalize_sentences_into`], which splits the same way while it
-/// normalizes; this is the plain form.
-pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Skip quickly over bytes that can never end a sentence.
-        match bytes[i..].iter().position(|&b| MAY_END[b as usize]) {
-            Some(p) => i += p,
-            None => break,
-        }
-        if ends_sentence(bytes, i) {
-            let end = i + if bytes[i] == 0xE2 { 3 } else { 1 };
-            push_if_words(text, trimmed(text, start..end), &mut out);
-            start = end;
-            i = end;
-        } else {
-            i += 1;
-        }
-    }
-    if start < bytes.len() {
-        push_if_words(text, trimmed(text, start..bytes.len()), &mut out);
-    }
-    out
-}
-
-fn push_if_words(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
-    if text[range.clone()].chars().any(char::is_alphanumeric) {
-        out.push(range);
-    }
-}
-
 /// Whether the character at byte `at` ends a sentence: a line break, or `.`, `!`, `?` or `…`
 /// followed by white space or the end of the text.
 fn ends_sentence(bytes: &[u8], at: usize) -> bool {
@@ -436,6 +319,103 @@ fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Normalized text plus, for each of its bytes, the byte offset of the original character: the
+    /// plain specification of where each normalized byte comes from, to check quoting against.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    struct Normalized {
+        text: String,
+        origin: Vec<u32>,
+    }
+
+    /// The normalized form of `input` with its origin map; `base` is added to every origin offset.
+    fn normalize_into(input: &str, base: u32, out: &mut Normalized) {
+        let mut bytes = std::mem::take(&mut out.text).into_bytes();
+        normalize_core(
+            input,
+            base,
+            usize::MAX,
+            &mut Mapped {
+                text: &mut bytes,
+                origin: &mut out.origin,
+            },
+        );
+        out.text = String::from_utf8(bytes).unwrap_or_default();
+    }
+
+    struct Mapped<'a> {
+        text: &'a mut Vec<u8>,
+        origin: &'a mut Vec<u32>,
+    }
+
+    impl Sink for Mapped<'_> {
+        fn len(&self) -> usize {
+            self.text.len()
+        }
+        fn push(&mut self, b: u8, origin: u32) {
+            self.text.push(b);
+            self.origin.push(origin);
+        }
+        fn push_ascii_word(&mut self, bytes: &[u8], start: usize, base: u32) -> usize {
+            let end = self.text.push_ascii_word(bytes, start, base);
+            self.origin
+                .extend((start as u32..end as u32).map(|k| base + k));
+            end
+        }
+        fn push_char(&mut self, bytes: &[u8], origin: u32) {
+            self.text.extend_from_slice(bytes);
+            self.origin.extend(std::iter::repeat_n(origin, bytes.len()));
+        }
+    }
+
+    /// Bytes that may end a sentence: `\n`, `\r`, `.`, `!`, `?` and the lead byte of `…`.
+    const MAY_END: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'\n' as usize] = true;
+        t[b'\r' as usize] = true;
+        t[b'.' as usize] = true;
+        t[b'!' as usize] = true;
+        t[b'?' as usize] = true;
+        t[0xE2] = true;
+        t
+    };
+
+    /// Splits text into sentences at `.`, `!`, `?` or `…` followed by white space, and at line breaks.
+    /// Returns the byte ranges of the trimmed sentences; commas do not split.
+    ///
+    /// The scoring document uses [`normalize_sentences_into`], which splits the same way while it
+    /// normalizes; this is the plain form.
+    fn split_sentences(text: &str) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Skip quickly over bytes that can never end a sentence.
+            match bytes[i..].iter().position(|&b| MAY_END[b as usize]) {
+                Some(p) => i += p,
+                None => break,
+            }
+            if ends_sentence(bytes, i) {
+                let end = i + if bytes[i] == 0xE2 { 3 } else { 1 };
+                push_if_words(text, trimmed(text, start..end), &mut out);
+                start = end;
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+        if start < bytes.len() {
+            push_if_words(text, trimmed(text, start..bytes.len()), &mut out);
+        }
+        out
+    }
+
+    fn push_if_words(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+        if text[range.clone()].chars().any(char::is_alphanumeric) {
+            out.push(range);
+        }
+    }
 
     /// Normalization written plainly, one character at a time, as the specification.
     fn normalize_slowly(input: &str) -> String {
