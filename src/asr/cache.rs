@@ -29,11 +29,18 @@ pub struct TranscriptCache {
 
 /// blake3 of a file's bytes, in hex.
 pub fn hash_file(path: &Path) -> Result<String, CacheError> {
-    let bytes = std::fs::read(path).map_err(|source| CacheError::Io {
+    hash_stream(path).map_err(|source| CacheError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    Ok(blake3::hash(&bytes).to_hex().to_string())
+    })
+}
+
+/// blake3 of a file's bytes, in hex, read in pieces rather than into memory at once (recordings are
+/// decoded from the file later).
+pub fn hash_stream(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(std::fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// The cache key of a transcription: audio hash, model checksum and a canonical settings string.

@@ -69,8 +69,16 @@ impl Context<'_> {
                 },
             )
         };
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let audio = is_audio(path);
+        // A transcript is parsed from the bytes read for its hash; a recording is only hashed here
+        // (streamed, not held) and decoded later, only when it is transcribed.
+        let read = if audio {
+            crate::asr::cache::hash_stream(path).map(|hash| (hash, None))
+        } else {
+            std::fs::read(path).map(|b| (blake3::hash(&b).to_hex().to_string(), Some(b)))
+        };
+        let (hash, transcript_bytes) = match read {
+            Ok(r) => r,
             Err(e) => {
                 return (
                     fail("", None, format!("{source}: cannot read: {e}")),
@@ -78,10 +86,6 @@ impl Context<'_> {
                 );
             }
         };
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        let audio = is_audio(path);
-        // A transcript is parsed from these bytes; a recording is decoded later, only when it is transcribed.
-        let transcript_bytes = (!audio).then_some(bytes);
         if let Some(shard) = &self.settings.shard
             && !shard.takes(&hash)
         {
