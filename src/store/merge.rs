@@ -249,15 +249,20 @@ impl Store {
                 }
             }
         }
-        for (source, hash, call_id, run_id, failed_at, reason) in failures {
-            let scored: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM calls WHERE content_hash = ?1 AND ?1 != '')",
-                    [&hash],
-                    |r| r.get(0),
-                )
+        // A failure whose content has since been scored (in either store) is not carried over. The
+        // scored hashes are read once: `calls.content_hash` has no index, so one query per failure
+        // would scan the table each time.
+        let scored: std::collections::HashSet<String> = {
+            let mut stmt = tx
+                .prepare("SELECT content_hash FROM calls WHERE content_hash != ''")
                 .map_err(err)?;
-            if scored {
+            stmt.query_map([], |r| r.get(0))
+                .map_err(err)?
+                .collect::<Result<_, _>>()
+                .map_err(err)?
+        };
+        for (source, hash, call_id, run_id, failed_at, reason) in failures {
+            if scored.contains(&hash) {
                 continue;
             }
             let added = tx
