@@ -183,10 +183,7 @@ impl Context<'_> {
                 .as_ref()
                 .is_some_and(|s| s.rubrics.contains(&self.rubric.sha256))
         {
-            return (
-                Message::Note(Outcome::Done { source, call_id }),
-                Duration::ZERO,
-            );
+            return (Message::Note(Outcome::Done { source }), Duration::ZERO);
         }
         let mut whisper = Duration::ZERO;
         let mut rescored = false;

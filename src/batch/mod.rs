@@ -44,7 +44,6 @@ pub struct Transcribed {
     pub transcript: Transcript,
     /// Time spent inside whisper.
     pub whisper: Duration,
-    pub cached: bool,
 }
 
 /// Turns recordings into transcripts; shared by all workers.
@@ -99,7 +98,6 @@ pub enum Outcome {
     /// Already scored with this rubric and model.
     Done {
         source: String,
-        call_id: String,
     },
     /// Failed in an earlier run with the same content; `--retry-failed` retries it.
     FailedBefore {

@@ -51,7 +51,6 @@ impl AudioTranscriber for Fake {
         Ok(Transcribed {
             transcript: t,
             whisper: Duration::from_millis(5),
-            cached: false,
         })
     }
 }

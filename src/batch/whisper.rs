@@ -73,7 +73,6 @@ impl AudioTranscriber for WhisperAudio {
         result.map(|r| Transcribed {
             transcript: r.transcript,
             whisper: r.timings.whisper,
-            cached: r.cached,
         })
     }
 }

@@ -115,11 +115,6 @@ impl Store {
         Ok(store)
     }
 
-    /// The file this store lives in.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Wraps a SQLite error with the store's path.
     fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         |source| StoreError::Sqlite {
