@@ -26,9 +26,11 @@ use std::time::{Duration, Instant};
 pub use summary::Summary;
 
 /// File extensions read as recordings; every other input is read as a transcript.
-pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg"];
+pub const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg", "oga"];
 /// File extensions a folder is searched for.
-pub const INPUT_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg", "json", "txt", "vtt", "srt"];
+pub const INPUT_EXTENSIONS: &[&str] = &[
+    "wav", "mp3", "flac", "ogg", "oga", "json", "txt", "vtt", "srt",
+];
 
 /// True when `path` is read as a recording.
 pub fn is_audio(path: &Path) -> bool {

@@ -13,15 +13,13 @@ use crate::activity::silero::SileroDetector;
 use crate::asr::analyse::{MeasureSettings, measure};
 use crate::asr::models::DEFAULT_VAD_MODEL;
 use crate::asr::pipeline::{Timings, load_audio};
+use crate::batch::{INPUT_EXTENSIONS, is_audio};
 use crate::metrics::{ActivitySettings, MetricSettings, metrics_from_transcript};
 use crate::output::{MeasuredCall, metrics_json, metrics_table};
 use crate::transcript::{AgentChannel, ImportOptions, file_call_id, load_file_with};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// Extensions read as recordings; anything else is read as a transcript.
-const AUDIO_EXTENSIONS: &[&str] = &["wav", "mp3", "flac", "ogg", "oga"];
 
 /// How voice activity becomes speech intervals, and the metric thresholds (seconds).
 #[derive(Debug, Clone, Args)]
@@ -89,12 +87,6 @@ pub struct MetricsArgs {
     pub format: MetricsFormat,
     #[command(flatten)]
     pub measure: MeasureArgs,
-}
-
-fn is_audio(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 /// Loads the detector on first use, so transcript-only runs never need a VAD model.
@@ -185,11 +177,9 @@ pub fn run(args: &MetricsArgs) -> ExitCode {
         path: vad_path,
         loaded: None,
     };
-    let mut extensions = AUDIO_EXTENSIONS.to_vec();
-    extensions.extend(["json", "vtt", "srt", "txt"]);
     let mut calls = Vec::new();
     let mut failures = 0usize;
-    for file in super::expand_inputs(&args.inputs, &extensions) {
+    for file in super::expand_inputs(&args.inputs, INPUT_EXTENSIONS) {
         match file.and_then(|f| measure_file(&f, args, &settings, &mut detector)) {
             Ok(call) => calls.push(call),
             Err(e) => {

@@ -213,9 +213,7 @@ impl Job<'_> {
             "{name}.{}",
             ExportFormat::from(self.args.format).extension()
         ));
-        let call_id = path
-            .file_stem()
-            .map_or_else(|| name.clone(), |s| s.to_string_lossy().into_owned());
+        let call_id = crate::transcript::file_call_id(path);
         let done = self.recording.transcribe(
             path,
             &call_id,
