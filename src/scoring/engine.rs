@@ -451,24 +451,10 @@ impl<'a> Eval<'a> {
             // Three-valued: one known false child decides `all`, one known true child decides
             // `any`; otherwise an unknown child leaves the result unknown.
             Condition::All(children) => {
-                let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
-                if vs.iter().any(|v| !v.unknown && !v.truth) {
-                    merge(vs.into_iter().filter(|v| !v.unknown && !v.truth), false)
-                } else if vs.iter().any(|v| v.unknown) {
-                    unknown(vs.into_iter().filter(|v| v.unknown))
-                } else {
-                    merge(vs.into_iter(), true)
-                }
+                combine(children.iter().map(|x| self.eval(x)).collect(), false)
             }
             Condition::Any(children) => {
-                let vs: Vec<Verdict> = children.iter().map(|x| self.eval(x)).collect();
-                if vs.iter().any(|v| !v.unknown && v.truth) {
-                    merge(vs.into_iter().filter(|v| !v.unknown && v.truth), true)
-                } else if vs.iter().any(|v| v.unknown) {
-                    unknown(vs.into_iter().filter(|v| v.unknown))
-                } else {
-                    merge(vs.into_iter(), false)
-                }
+                combine(children.iter().map(|x| self.eval(x)).collect(), true)
             }
         }
     }
@@ -620,6 +606,22 @@ impl<'a> Eval<'a> {
             context,
             ..Verdict::default()
         }
+    }
+}
+
+/// `all` (`decider` false) or `any` (`decider` true) of the children's verdicts: one known child
+/// equal to `decider` decides, keeping the children that decided; else an unknown child leaves the
+/// result unknown; else every child agrees on the other value.
+fn combine(vs: Vec<Verdict<'_>>, decider: bool) -> Verdict<'_> {
+    if vs.iter().any(|v| !v.unknown && v.truth == decider) {
+        merge(
+            vs.into_iter().filter(|v| !v.unknown && v.truth == decider),
+            decider,
+        )
+    } else if vs.iter().any(|v| v.unknown) {
+        unknown(vs.into_iter().filter(|v| v.unknown))
+    } else {
+        merge(vs.into_iter(), !decider)
     }
 }
 
