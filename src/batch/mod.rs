@@ -168,6 +168,11 @@ pub fn run_batch(
         settings: settings.settings_json.to_string(),
     })?;
     let jobs = settings.jobs.clamp(1, inputs.len().max(1));
+    // Each worker reads the store through its own connection, opened here so that a store that cannot
+    // be read fails the run instead of leaving every input unstarted.
+    let readers = (0..jobs)
+        .map(|_| Store::open_existing(&settings.store))
+        .collect::<Result<Vec<_>, _>>()?;
     let order = work_order(inputs);
     let next = AtomicUsize::new(0);
     let claimed: Mutex<HashMap<String, String>> = Mutex::new(HashMap::new());
@@ -200,17 +205,10 @@ pub fn run_batch(
             }
             summary
         });
-        for worker in 0..jobs {
+        for (worker, reader) in readers.into_iter().enumerate() {
             let tx = tx.clone();
             let (next, claimed, whisper_time, order) = (&next, &claimed, &whisper_time, &order);
             scope.spawn(move || {
-                let reader = match Store::open_existing(&settings.store) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return;
-                    }
-                };
                 let cx = call::Context {
                     rubric,
                     agents,
