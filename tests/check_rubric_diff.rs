@@ -1,7 +1,9 @@
 //! `callqa rubric diff` through the binary: a rubric against itself changes nothing, a stricter
 //! rubric's impact is pinned in every format, and invalid rubrics exit 2.
 
-use assert_cmd::Command;
+mod support;
+use support::callqa;
+
 
 const CALLS: &[&str] = &[
     "tests/fixtures/transcripts/good-call.json",
@@ -10,20 +12,6 @@ const CALLS: &[&str] = &[
     "tests/fixtures/transcripts/asr-mono.json",
 ];
 const STRICT: &str = "tests/fixtures/check/default-strict.toml";
-
-fn callqa(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("callqa")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 fn rubric_diff(old: &str, new: &str, format: &str) -> (i32, String, String) {
     let mut args = vec!["rubric", "diff", old, new, "--format", format];

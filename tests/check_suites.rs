@@ -1,23 +1,11 @@
 //! `callqa check` through the binary: the shipped suites gate the project, every exit code is
 //! exercised, and the table, JSON and JUnit outputs are pinned by snapshots.
 
-use assert_cmd::Command;
+mod support;
+use support::callqa;
+
 
 const FIX: &str = "tests/fixtures/check";
-
-fn callqa(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("callqa")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn shipped_rubric_suites_pass() {

@@ -2,6 +2,8 @@
 //! re-score on a second run, manifests and file-name patterns, failures and `--retry-failed`, a real
 //! kill -9 in the middle of a batch, three shards merged against one run, and a WAV through whisper.
 
+mod support;
+
 use assert_cmd::Command;
 use callqa::record::CallRecord;
 use callqa::store::{RecordFilter, Store};
@@ -14,19 +16,14 @@ const TEST_MODEL: &str = concat!(
 );
 
 fn callqa(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("callqa")
-        .expect("binary")
-        .current_dir(dir)
-        .env("CALLQA_CACHE_DIR", dir.join("cache"))
-        .env("CALLQA_MODELS_DIR", dir.join("models"))
-        .env_remove("CALLQA_VAD_MODEL")
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    support::output(
+        Command::cargo_bin("callqa")
+            .expect("binary")
+            .current_dir(dir)
+            .env("CALLQA_CACHE_DIR", dir.join("cache"))
+            .env("CALLQA_MODELS_DIR", dir.join("models"))
+            .env_remove("CALLQA_VAD_MODEL")
+            .args(args),
     )
 }
 

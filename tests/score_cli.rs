@@ -1,24 +1,12 @@
 //! `callqa score` through the binary: every output format pinned by a snapshot, bad files
 //! reported by name without stopping the batch, and every real corpus conversation scored.
 
-use assert_cmd::Command;
+mod support;
+use support::callqa;
+
 use std::path::Path;
 
 const FIX: &str = "tests/fixtures/transcripts";
-
-fn callqa(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("callqa")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn scorecard_json_is_pinned() {

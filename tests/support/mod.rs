@@ -1,13 +1,35 @@
-//! The coaching-report fixture as scored call records, shared by the report tests.
+//! Shared by the integration tests: running the binary, and the coaching-report fixture as scored
+//! call records.
 
 #![allow(dead_code)]
 
+use assert_cmd::Command;
 use callqa::metrics::{ActivitySettings, MetricSettings, metrics_from_transcript};
 use callqa::record::CallRecord;
 use callqa::rubric::Rubric;
 use callqa::scoring::score;
 use callqa::transcript::load_file;
 use std::path::{Path, PathBuf};
+
+/// Runs `cmd` and returns its exit code (-1 when killed by a signal), stdout and stderr.
+pub fn output(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `callqa ARGS` in the package folder.
+pub fn callqa(args: &[&str]) -> (i32, String, String) {
+    output(
+        Command::cargo_bin("callqa")
+            .expect("binary")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args),
+    )
+}
 
 pub fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/calls")
