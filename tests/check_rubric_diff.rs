@@ -4,7 +4,6 @@
 mod support;
 use support::callqa;
 
-
 const CALLS: &[&str] = &[
     "tests/fixtures/transcripts/good-call.json",
     "tests/fixtures/transcripts/rude-call.txt",

@@ -4,7 +4,6 @@
 mod support;
 use support::callqa;
 
-
 const FIX: &str = "tests/fixtures/check";
 
 #[test]
