@@ -16,6 +16,7 @@ pub mod stitch;
 pub mod whisper;
 
 use crate::transcript::Word;
+use std::ops::Range;
 
 /// One recognised stretch of text, with times in seconds relative to the buffer that was transcribed.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,4 +73,32 @@ pub trait Transcriber: Sync {
         samples: &[f32],
         settings: &AsrSettings,
     ) -> Result<Vec<RawSegment>, AsrError>;
+
+    /// Transcribes each of the `chunks` (sample ranges) of `samples` on its own, in order; each chunk's
+    /// segment times are relative to its own start. A transcriber may carry decoder state from one chunk
+    /// to the next (whisper makes one state for all of them), so the same buffer and chunks always give
+    /// the same result, but a chunk alone may come out differently.
+    fn transcribe_chunks(
+        &self,
+        samples: &[f32],
+        chunks: &[Range<usize>],
+        settings: &AsrSettings,
+    ) -> Result<Vec<Vec<RawSegment>>, AsrError> {
+        chunks
+            .iter()
+            .map(|c| self.transcribe(chunk_of(samples, c)?, settings))
+            .collect()
+    }
+}
+
+/// The samples of `chunk`, or an error when it lies outside `samples`.
+pub fn chunk_of<'a>(samples: &'a [f32], chunk: &Range<usize>) -> Result<&'a [f32], AsrError> {
+    samples.get(chunk.clone()).ok_or_else(|| {
+        AsrError::Run(format!(
+            "chunk {}..{} lies outside the {} samples",
+            chunk.start,
+            chunk.end,
+            samples.len()
+        ))
+    })
 }

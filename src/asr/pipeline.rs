@@ -266,38 +266,22 @@ fn run_whisper_chunks(
     label: &str,
     timings: &mut Timings,
 ) -> Result<Vec<RawSegment>, PipelineError> {
-    let mut out = Vec::new();
-    for chunk in chunks {
-        let Some(part) = samples.get(chunk.clone()) else {
-            continue;
-        };
-        let offset = chunk.start as f64 / f64::from(TARGET_RATE);
-        out.extend(
-            run_whisper(transcriber, part, settings, label, timings)?
-                .into_iter()
-                .map(|s| shift_segment(s, offset)),
-        );
-    }
-    Ok(out)
-}
-
-/// One whisper run on `samples`, timed into `timings.whisper`; errors name the file.
-fn run_whisper(
-    transcriber: &dyn Transcriber,
-    samples: &[f32],
-    settings: &AsrSettings,
-    label: &str,
-    timings: &mut Timings,
-) -> Result<Vec<RawSegment>, PipelineError> {
     let started = Instant::now();
     let raw = transcriber
-        .transcribe(samples, settings)
+        .transcribe_chunks(samples, chunks, settings)
         .map_err(|source| PipelineError::Asr {
             path: label.to_string(),
             source,
         })?;
     timings.whisper += started.elapsed();
-    Ok(raw)
+    Ok(chunks
+        .iter()
+        .zip(raw)
+        .flat_map(|(chunk, segments)| {
+            let offset = chunk.start as f64 / f64::from(TARGET_RATE);
+            segments.into_iter().map(move |s| shift_segment(s, offset))
+        })
+        .collect())
 }
 
 /// A recognised stretch, already in recording time, as a segment of channel `ch` (its words kept when

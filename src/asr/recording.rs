@@ -67,8 +67,9 @@ pub fn speech_detector(
 
 /// Version of what the pipeline does with the same audio and settings: voice activity, stitching,
 /// chunking, metrics. Part of the cache key; raise it with any change to their output, so transcripts
-/// cached by earlier code are not served. 2: chunks of at most 30 s; 3: Silero skips quiet stretches.
-const PIPELINE_VERSION: u32 = 3;
+/// cached by earlier code are not served. 2: chunks of at most 30 s; 3: Silero skips quiet stretches;
+/// 4: Silero pads what it reads by 128 ms, not 0.5 s, and a buffer's chunks share one whisper state.
+const PIPELINE_VERSION: u32 = 4;
 
 impl RecordingTranscriber {
     pub fn new(

@@ -1,16 +1,30 @@
 //! The real transcriber: whisper.cpp through whisper-rs. The model is loaded once per process; every
 //! call gets its own `WhisperState`, so parallel workers share the weights but not the decoder state.
 //!
+//! A state costs 2–15 ms to make. The chunks of one buffer share one state, made for them and dropped
+//! after them; a state is never kept for other calls: whisper.cpp seeds the random generator of its first
+//! decoder only when it makes the state, so on a kept state the temperature fallback would sample
+//! differently depending on which calls came before, and the same recording could come out as different
+//! text depending on which worker took it. Within one buffer the chunks always run in the same order, so
+//! its transcript depends only on the audio and the settings.
+//!
 //! Must not depend on decoding, stitching or clap.
 
-use super::{AsrError, AsrSettings, RawSegment, Transcriber};
+use super::{AsrError, AsrSettings, RawSegment, Transcriber, chunk_of};
 use crate::transcript::Word;
+use std::ops::Range;
 use std::path::Path;
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
 
 /// A loaded whisper model.
 pub struct WhisperTranscriber {
     ctx: WhisperContext,
+    /// Nanoseconds spent inside `whisper_full` by every call so far.
+    full_nanos: AtomicU64,
 }
 
 impl std::fmt::Debug for WhisperTranscriber {
@@ -38,7 +52,22 @@ impl WhisperTranscriber {
         params.use_gpu(false).flash_attn(false);
         let ctx =
             WhisperContext::new_with_params(text, params).map_err(|e| load_err(e.to_string()))?;
-        Ok(WhisperTranscriber { ctx })
+        Ok(WhisperTranscriber {
+            ctx,
+            full_nanos: AtomicU64::new(0),
+        })
+    }
+
+    fn new_state(&self) -> Result<WhisperState, AsrError> {
+        self.ctx
+            .create_state()
+            .map_err(|e| AsrError::Run(e.to_string()))
+    }
+
+    /// Time spent inside `whisper_full` by every call so far: the transcription itself, without making
+    /// each call's state or reading its segments.
+    pub fn full_time(&self) -> Duration {
+        Duration::from_nanos(self.full_nanos.load(Ordering::Relaxed))
     }
 }
 
@@ -73,9 +102,11 @@ fn words_of(segment: &whisper_rs::WhisperSegment<'_>, eot: i32) -> Vec<Word> {
     words
 }
 
-impl Transcriber for WhisperTranscriber {
-    fn transcribe(
+impl WhisperTranscriber {
+    /// One `whisper_full` run on `samples` with `state`, timed into `full_time`.
+    fn run(
         &self,
+        state: &mut WhisperState,
         samples: &[f32],
         settings: &AsrSettings,
     ) -> Result<Vec<RawSegment>, AsrError> {
@@ -103,8 +134,13 @@ impl Transcriber for WhisperTranscriber {
         params.set_print_progress(false);
         params.set_print_realtime(false);
         params.set_print_timestamps(false);
-        let mut state = self.ctx.create_state().map_err(run)?;
-        state.full(params, samples).map_err(run)?;
+        // Chunks share a state: none may carry its text into the next as a prompt.
+        params.set_no_context(true);
+        let started = Instant::now();
+        let ran = state.full(params, samples);
+        self.full_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        ran.map_err(run)?;
         let eot = self.ctx.token_eot();
         let mut out = Vec::new();
         for segment in state.as_iter() {
@@ -117,5 +153,95 @@ impl Transcriber for WhisperTranscriber {
             });
         }
         Ok(out)
+    }
+}
+
+impl Transcriber for WhisperTranscriber {
+    fn transcribe(
+        &self,
+        samples: &[f32],
+        settings: &AsrSettings,
+    ) -> Result<Vec<RawSegment>, AsrError> {
+        let mut state = self.new_state()?;
+        self.run(&mut state, samples, settings)
+    }
+
+    fn transcribe_chunks(
+        &self,
+        samples: &[f32],
+        chunks: &[Range<usize>],
+        settings: &AsrSettings,
+    ) -> Result<Vec<Vec<RawSegment>>, AsrError> {
+        let mut state = self.new_state()?;
+        chunks
+            .iter()
+            .map(|c| self.run(&mut state, chunk_of(samples, c)?, settings))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    /// A tiny.en model with random weights and the real shapes, written by ../shared/tools: its output is
+    /// noise, but it samples with the temperature fallback on every window, which is what a state kept
+    /// across calls would change.
+    fn random_model(dir: &Path) -> std::path::PathBuf {
+        let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let out = dir.join("tiny-random.bin");
+        let status = Command::new("python3")
+            .arg(shared.join("tools/gen_random_model.py"))
+            .arg(shared.join("models/for-tests-ggml-tiny.en.bin"))
+            .arg("f16")
+            .arg(&out)
+            .status()
+            .expect("python3 runs ../shared/tools/gen_random_model.py");
+        assert!(status.success(), "gen_random_model.py failed");
+        out
+    }
+
+    /// `seconds` of a vowel-like buzz whose pitch moves with `seed`.
+    fn buzz(seconds: f32, seed: f32) -> Vec<f32> {
+        (0..(seconds * 16_000.0) as usize)
+            .map(|i| {
+                let t = i as f32 / 16_000.0;
+                0.2 * (t * (140.0 + 30.0 * seed) * std::f32::consts::TAU).sin()
+                    * (1.0 + (t * 3.0 * (1.0 + seed)).sin())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_buffers_chunks_come_out_the_same_whatever_ran_before() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let whisper = WhisperTranscriber::load(&random_model(dir.path())).expect("random model");
+        let settings = AsrSettings::default();
+        let call = buzz(4.0, 0.0);
+        let chunks = [0..24_000, 24_000..64_000];
+        let first = whisper
+            .transcribe_chunks(&call, &chunks, &settings)
+            .expect("run");
+        assert_eq!(first.len(), 2, "one result per chunk");
+        assert!(
+            first.iter().flatten().any(|s| !s.text.is_empty()),
+            "the random model writes some text to compare: {first:?}"
+        );
+        whisper
+            .transcribe(&buzz(3.0, 1.0), &settings)
+            .expect("another call in between");
+        let again = whisper
+            .transcribe_chunks(&call, &chunks, &settings)
+            .expect("run");
+        assert_eq!(first, again);
+        assert!(whisper.full_time() > Duration::ZERO);
+        let past_the_end = 0..64_001;
+        let outside =
+            whisper.transcribe_chunks(&call, std::slice::from_ref(&past_the_end), &settings);
+        assert!(
+            matches!(&outside, Err(AsrError::Run(m)) if m.contains("outside the 64000 samples")),
+            "{outside:?}"
+        );
     }
 }
