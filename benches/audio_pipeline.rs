@@ -217,7 +217,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let load = Instant::now();
     let whisper = WhisperTranscriber::load(&model)?;
-    let mut vad = SileroDetector::load(&vad_model)?;
+    let mut vad = SileroDetector::load_for(&vad_model, threads)?;
     let load = load.elapsed();
     let settings = AsrSettings {
         threads,

@@ -142,3 +142,39 @@ fn silero_metrics_match_the_known_intervals() {
     println!("{report}");
     assert!(failures.is_empty(), "{failures:#?}\n{report}");
 }
+
+#[test]
+fn two_networks_read_a_call_as_one_network_does_in_turn() {
+    use callqa::activity::SpeechDetector;
+    use callqa::activity::silero::SileroDetector;
+    use callqa::asr::pipeline::{Timings, load_audio};
+    let mut one = SileroDetector::load(&silero()).expect("VAD model");
+    let mut two = SileroDetector::load_for(&silero(), 2).expect("VAD model");
+    for name in ["call-a", "call-b", "call-c"] {
+        let audio = load_audio(
+            &fixtures().join(format!("{name}.wav")),
+            &mut Timings::default(),
+        )
+        .expect("fixture");
+        let channels: Vec<&[f32]> = audio.channels.iter().map(Vec::as_slice).collect();
+        let in_turn = one.analyse_channels(&channels).expect("one network");
+        let at_once = two.analyse_channels(&channels).expect("two networks");
+        assert_eq!(in_turn.len(), 2);
+        assert!(
+            in_turn.iter().all(|c| !c.spans.is_empty()),
+            "{name}: both parties speak"
+        );
+        assert_eq!(in_turn, at_once, "{name}");
+        // Reversed, each channel goes to the other network: still the same per channel.
+        let reversed: Vec<&[f32]> = channels.iter().rev().copied().collect();
+        let mut back = two.analyse_channels(&reversed).expect("two networks");
+        back.reverse();
+        assert_eq!(in_turn, back, "{name} reversed");
+        // One channel alone: the two networks share its loud stretches.
+        assert_eq!(
+            two.analyse(channels[0]).expect("two networks"),
+            in_turn[0],
+            "{name} left alone"
+        );
+    }
+}

@@ -47,6 +47,14 @@ pub trait SpeechDetector {
     fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError>;
     /// Short name for provenance ("silero", "energy").
     fn name(&self) -> &'static str;
+    /// [`SpeechDetector::analyse`] of each of `channels`, in order; a detector that can read several at
+    /// once does.
+    fn analyse_channels(
+        &mut self,
+        channels: &[&[f32]],
+    ) -> Result<Vec<ChannelActivity>, ActivityError> {
+        channels.iter().map(|c| self.analyse(c)).collect()
+    }
     /// Returns the speech intervals in `samples` (16 kHz): the spans of [`SpeechDetector::analyse`].
     fn detect(&mut self, samples: &[f32]) -> Result<Intervals, ActivityError> {
         Ok(self.analyse(samples)?.spans)

@@ -6,12 +6,14 @@
 use super::{
     ActivityError, ChannelActivity, Intervals, SpeechDetector, SpeechFrames, chunk_rms, noise_floor,
 };
+use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use whisper_rs::{WhisperVadContext, WhisperVadContextParams, WhisperVadParams};
 
-/// A loaded Silero VAD model.
+/// A loaded Silero VAD model: one network per thread it may read with, each network on one thread.
 pub struct SileroDetector {
-    ctx: WhisperVadContext,
+    networks: Vec<WhisperVadContext>,
 }
 
 impl std::fmt::Debug for SileroDetector {
@@ -21,8 +23,15 @@ impl std::fmt::Debug for SileroDetector {
 }
 
 impl SileroDetector {
-    /// Loads the ggml Silero model at `path`.
+    /// Loads the ggml Silero model at `path`, to read one channel at a time.
     pub fn load(path: &Path) -> Result<SileroDetector, ActivityError> {
+        SileroDetector::load_for(path, 1)
+    }
+
+    /// Loads the model at `path` once per thread of `threads` (at least one): [`SpeechDetector::analyse`]
+    /// and [`SpeechDetector::analyse_channels`] then share the reading out among that many threads, each
+    /// with its own network (0.9 MB, and 1.6 MB to compute in).
+    pub fn load_for(path: &Path, threads: usize) -> Result<SileroDetector, ActivityError> {
         let load_err = |detail: String| ActivityError::Load {
             path: path.to_path_buf(),
             detail,
@@ -35,11 +44,15 @@ impl SileroDetector {
             .ok_or_else(|| load_err("the path is not valid UTF-8".into()))?;
         // Routes whisper.cpp's own logging through the `log` facade, which callqa leaves silent.
         whisper_rs::install_logging_hooks();
-        let mut params = WhisperVadContextParams::default();
-        params.set_n_threads(1);
-        params.set_use_gpu(false);
-        let ctx = WhisperVadContext::new(text, params).map_err(|e| load_err(e.to_string()))?;
-        Ok(SileroDetector { ctx })
+        let networks = (0..threads.max(1))
+            .map(|_| {
+                let mut params = WhisperVadContextParams::default();
+                params.set_n_threads(1);
+                params.set_use_gpu(false);
+                WhisperVadContext::new(text, params).map_err(|e| load_err(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SileroDetector { networks })
     }
 }
 
@@ -77,8 +90,8 @@ const MIN_SKIP: usize = 4;
 /// with ranges less than `min_skip` windows apart joined. The rest is quieter than speech can be and is
 /// not read at all, which on a two-party channel (silent while the other side talks, and on hold) is
 /// most of it.
-fn active_runs(above: &[bool], pad: usize, min_skip: usize) -> Vec<std::ops::Range<usize>> {
-    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+fn active_runs(above: &[bool], pad: usize, min_skip: usize) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
     for (i, _) in above.iter().enumerate().filter(|(_, a)| **a) {
         let (from, to) = (i.saturating_sub(pad), (i + 1 + pad).min(above.len()));
         match runs.last_mut() {
@@ -89,67 +102,183 @@ fn active_runs(above: &[bool], pad: usize, min_skip: usize) -> Vec<std::ops::Ran
     runs
 }
 
-impl SpeechDetector for SileroDetector {
-    /// One pass of the network over each stretch loud enough to hold speech ([`active_runs`]). The
-    /// probabilities give the metrics their frames (speech where p ≥ 0.5 and the window is above the
-    /// gate, unpadded, one per 32 ms window); whisper.cpp turns the same probabilities into the padded
-    /// spans that are transcribed (speech of at least 250 ms, 30 ms padding).
-    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
-        let rms = chunk_rms(samples, WINDOW);
-        let gate = (noise_floor(&rms) * GATE_OVER_FLOOR).max(GATE_MIN_RMS);
-        let above: Vec<bool> = rms.iter().map(|&r| r >= gate).collect();
-        let total = samples.len() as f64 / 16_000.0;
-        let mut probabilities = vec![0.0f32; above.len()];
-        let mut out: Intervals = Vec::new();
-        let mut params = WhisperVadParams::new();
-        params.set_threshold(SPEECH_THRESHOLD);
-        // Silero reads only the stretches loud enough to hold speech, each from a fresh state; between
-        // them its probability is taken as 0. Loud stretches read apart are at least 12 windows (0.38 s) apart,
-        // so whisper.cpp's spans (merged across gaps under 0.1 s, padded by 30 ms) never join across one.
-        for run in active_runs(&above, RUN_PAD, MIN_SKIP) {
-            let from = run.start * WINDOW;
-            let to = (run.end * WINDOW).min(samples.len());
-            self.ctx
-                .detect_speech(&samples[from..to])
-                .map_err(|e| ActivityError::Detect(e.to_string()))?;
-            for (p, &q) in probabilities[run].iter_mut().zip(self.ctx.probabilities()) {
-                *p = q;
-            }
-            let offset = from as f64 / 16_000.0;
-            // whisper.cpp reports VAD timestamps in centiseconds.
-            out.extend(
-                self.ctx
-                    .segments_from_probabilities(params)
-                    .map_err(|e| ActivityError::Detect(e.to_string()))?
-                    .map(|s| {
-                        (
-                            (offset + f64::from(s.start) / 100.0).clamp(0.0, total),
-                            (offset + f64::from(s.end) / 100.0).clamp(0.0, total),
-                        )
-                    })
-                    .filter(|(s, e)| e > s),
-            );
+/// What Silero reads of one channel: every window's place against the gate, and the stretches loud
+/// enough to hold speech ([`active_runs`]).
+struct Plan {
+    above: Vec<bool>,
+    runs: Vec<Range<usize>>,
+}
+
+fn plan(samples: &[f32]) -> Plan {
+    let rms = chunk_rms(samples, WINDOW);
+    let gate = (noise_floor(&rms) * GATE_OVER_FLOOR).max(GATE_MIN_RMS);
+    let above: Vec<bool> = rms.iter().map(|&r| r >= gate).collect();
+    let runs = active_runs(&above, RUN_PAD, MIN_SKIP);
+    Plan { above, runs }
+}
+
+/// One stretch read: the network's probability per window of it, and whisper.cpp's spans in it (seconds
+/// from the start of the channel).
+struct Read {
+    probabilities: Vec<f32>,
+    spans: Intervals,
+}
+
+/// One pass of `network` over the windows `run` of `samples`, from a fresh state (whisper.cpp resets the
+/// network at every call), so stretches can be read in any order and by any network.
+fn read_run(
+    network: &mut WhisperVadContext,
+    samples: &[f32],
+    run: &Range<usize>,
+) -> Result<Read, ActivityError> {
+    let total = samples.len() as f64 / 16_000.0;
+    let from = run.start * WINDOW;
+    let to = (run.end * WINDOW).min(samples.len());
+    let detect = |e: whisper_rs::WhisperError| ActivityError::Detect(e.to_string());
+    network.detect_speech(&samples[from..to]).map_err(detect)?;
+    let probabilities = network.probabilities().to_vec();
+    let mut params = WhisperVadParams::new();
+    params.set_threshold(SPEECH_THRESHOLD);
+    let offset = from as f64 / 16_000.0;
+    // whisper.cpp reports VAD timestamps in centiseconds.
+    let spans = network
+        .segments_from_probabilities(params)
+        .map_err(detect)?
+        .map(|s| {
+            (
+                (offset + f64::from(s.start) / 100.0).clamp(0.0, total),
+                (offset + f64::from(s.end) / 100.0).clamp(0.0, total),
+            )
+        })
+        .filter(|(s, e)| e > s)
+        .collect();
+    Ok(Read {
+        probabilities,
+        spans,
+    })
+}
+
+/// A channel's activity from the reads of its plan's runs, in the same order. The probabilities give
+/// the metrics their frames (speech where p ≥ 0.5 and the window is above the gate, unpadded, one per
+/// 32 ms window); whisper.cpp turned the same probabilities into the padded spans that are transcribed
+/// (speech of at least 250 ms, 30 ms padding).
+///
+/// Silero reads only the stretches loud enough to hold speech; between them its probability is taken as
+/// 0. Loud stretches read apart are at least 12 windows (0.38 s) apart, so whisper.cpp's spans (merged
+/// across gaps under 0.1 s, padded by 30 ms) never join across one.
+fn assemble(plan: &Plan, reads: Vec<Read>) -> ChannelActivity {
+    let mut probabilities = vec![0.0f32; plan.above.len()];
+    let mut spans: Intervals = Vec::new();
+    for (run, read) in plan.runs.iter().zip(reads) {
+        for (p, q) in probabilities[run.clone()]
+            .iter_mut()
+            .zip(read.probabilities)
+        {
+            *p = q;
         }
-        // Silero's own hysteresis: speech starts at p ≥ 0.5 and goes on while p ≥ 0.35.
-        let mut speaking = false;
-        let speech = probabilities
-            .iter()
-            .zip(&above)
-            .map(|(&p, &loud)| {
-                speaking =
-                    p >= SPEECH_THRESHOLD || (speaking && p >= SPEECH_THRESHOLD - HYSTERESIS);
-                speaking && loud
-            })
-            .collect();
-        let frames = SpeechFrames {
+        spans.extend(read.spans);
+    }
+    // Silero's own hysteresis: speech starts at p ≥ 0.5 and goes on while p ≥ 0.35.
+    let mut speaking = false;
+    let speech = probabilities
+        .iter()
+        .zip(&plan.above)
+        .map(|(&p, &loud)| {
+            speaking = p >= SPEECH_THRESHOLD || (speaking && p >= SPEECH_THRESHOLD - HYSTERESIS);
+            speaking && loud
+        })
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ChannelActivity {
+        spans,
+        frames: Some(SpeechFrames {
             frame_seconds: WINDOW as f64 / 16_000.0,
             speech,
+        }),
+    }
+}
+
+impl SpeechDetector for SileroDetector {
+    fn analyse(&mut self, samples: &[f32]) -> Result<ChannelActivity, ActivityError> {
+        self.analyse_channels(&[samples])?
+            .pop()
+            .ok_or_else(|| ActivityError::Detect("no channel was read".into()))
+    }
+
+    /// Every loud stretch of every channel is one job; with more than one network, each network takes
+    /// the next job, longest first, on its own thread, so two networks share even one channel's reading.
+    /// Each stretch is read from a fresh state, so the result is the same as one network reading them in
+    /// turn.
+    fn analyse_channels(
+        &mut self,
+        channels: &[&[f32]],
+    ) -> Result<Vec<ChannelActivity>, ActivityError> {
+        let plans: Vec<Plan> = channels.iter().map(|c| plan(c)).collect();
+        let mut jobs: Vec<(usize, usize)> = plans
+            .iter()
+            .enumerate()
+            .flat_map(|(c, p)| (0..p.runs.len()).map(move |r| (c, r)))
+            .collect();
+        jobs.sort_by_key(|&(c, r)| std::cmp::Reverse(plans[c].runs[r].len()));
+        let read = |network: &mut WhisperVadContext, (c, r): (usize, usize)| {
+            read_run(network, channels[c], &plans[c].runs[r])
         };
-        out.sort_by(|a, b| a.0.total_cmp(&b.0));
-        Ok(ChannelActivity {
-            spans: out,
-            frames: Some(frames),
-        })
+        let mut reads: Vec<Option<Result<Read, ActivityError>>> =
+            jobs.iter().map(|_| None).collect();
+        if self.networks.len() < 2 || jobs.len() < 2 {
+            for (slot, &job) in reads.iter_mut().zip(&jobs) {
+                *slot = Some(read(&mut self.networks[0], job));
+            }
+        } else {
+            let next = AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = self
+                    .networks
+                    .iter_mut()
+                    .map(|network| {
+                        let (next, jobs, read) = (&next, &jobs, &read);
+                        scope.spawn(move || {
+                            let mut done = Vec::new();
+                            loop {
+                                let j = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(&job) = jobs.get(j) else {
+                                    return done;
+                                };
+                                done.push((j, read(network, job)));
+                            }
+                        })
+                    })
+                    .collect();
+                for worker in workers {
+                    let done = worker
+                        .join()
+                        .map_err(|_| ActivityError::Detect("a VAD thread panicked".into()))?;
+                    for (j, r) in done {
+                        reads[j] = Some(r);
+                    }
+                }
+                Ok::<(), ActivityError>(())
+            })?;
+        }
+        let mut per_channel: Vec<Vec<Option<Read>>> = plans
+            .iter()
+            .map(|p| p.runs.iter().map(|_| None).collect())
+            .collect();
+        for (&(c, r), read) in jobs.iter().zip(reads) {
+            let read =
+                read.ok_or_else(|| ActivityError::Detect("a stretch was not read".into()))??;
+            per_channel[c][r] = Some(read);
+        }
+        plans
+            .iter()
+            .zip(per_channel)
+            .map(|(plan, reads)| {
+                let reads = reads.into_iter().collect::<Option<Vec<Read>>>();
+                reads
+                    .map(|reads| assemble(plan, reads))
+                    .ok_or_else(|| ActivityError::Detect("a stretch was not read".into()))
+            })
+            .collect()
     }
 
     fn name(&self) -> &'static str {

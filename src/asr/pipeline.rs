@@ -80,8 +80,9 @@ impl SpeechActivity {
     }
 }
 
-/// Runs the detector once on every independent channel of a 16 kHz recording (`None` marks whole channels
-/// as speech). Duplicate or one-silent stereo is treated as mono, so it is analysed once.
+/// Runs the detector once on every independent channel of a 16 kHz recording, sharing the reading among
+/// its threads when it has more than one (`None` marks whole channels as speech). Duplicate or one-silent
+/// stereo is treated as mono, so it is analysed once.
 pub fn detect_speech(
     audio: &Audio,
     detector: Option<&mut dyn SpeechDetector>,
@@ -100,32 +101,38 @@ pub fn detect_speech(
         }
     };
     let name = detector.as_ref().map_or("none", |d| d.name()).to_string();
-    let mut detector = detector;
-    let mut channels = Vec::with_capacity(plan.len());
-    for (index, speaker, channel) in plan {
-        let samples = &audio.channels[index];
-        let started = Instant::now();
-        let found = match detector.as_deref_mut() {
-            Some(d) => d
-                .analyse(samples)
-                .map_err(|source| PipelineError::Activity {
-                    path: label.to_string(),
-                    source,
-                })?,
-            None => ChannelActivity {
-                spans: vec![(0.0, samples.len() as f64 / f64::from(TARGET_RATE))],
+    let samples: Vec<&[f32]> = plan
+        .iter()
+        .map(|&(index, _, _)| audio.channels[index].as_slice())
+        .collect();
+    let started = Instant::now();
+    let found = match detector {
+        Some(d) => d
+            .analyse_channels(&samples)
+            .map_err(|source| PipelineError::Activity {
+                path: label.to_string(),
+                source,
+            })?,
+        None => samples
+            .iter()
+            .map(|s| ChannelActivity {
+                spans: vec![(0.0, s.len() as f64 / f64::from(TARGET_RATE))],
                 frames: None,
-            },
-        };
-        timings.vad += started.elapsed();
-        channels.push(ChannelSpeech {
+            })
+            .collect(),
+    };
+    timings.vad += started.elapsed();
+    let channels = plan
+        .into_iter()
+        .zip(found)
+        .map(|((index, speaker, channel), found)| ChannelSpeech {
             index,
             speaker,
             channel,
             spans: found.spans,
             frames: found.frames,
-        });
-    }
+        })
+        .collect();
     Ok(SpeechActivity {
         channels,
         detector: name,

@@ -48,13 +48,15 @@ pub struct Recording {
     pub cached: bool,
 }
 
-/// A speech detector for one worker: Silero from `vad_model` when given and loadable, else the energy
-/// detector. The warning, when Silero could not be loaded, is returned for the caller to show.
+/// A speech detector for one worker with `threads` threads: Silero from `vad_model` when given and
+/// loadable (sharing its reading among `threads` threads), else the energy detector. The
+/// warning, when Silero could not be loaded, is returned for the caller to show.
 pub fn speech_detector(
     vad_model: Option<&Path>,
+    threads: usize,
 ) -> (Box<dyn SpeechDetector + Send>, Option<String>) {
     match vad_model {
-        Some(p) => match SileroDetector::load(p) {
+        Some(p) => match SileroDetector::load_for(p, threads) {
             Ok(d) => (Box::new(d), None),
             Err(e) => (
                 Box::new(EnergyDetector::default()),

@@ -40,7 +40,8 @@ impl WhisperAudio {
         if let Some(d) = self.detectors.lock().ok().and_then(|mut d| d.pop()) {
             return d;
         }
-        let (detector, warning) = speech_detector(self.vad_path.as_deref());
+        let (detector, warning) =
+            speech_detector(self.vad_path.as_deref(), self.recording.settings.threads);
         if let Some(w) = warning {
             eprintln!("warning: {w}");
         }

@@ -99,7 +99,14 @@ impl Detector {
     fn get(&mut self) -> Result<&mut dyn SpeechDetector, String> {
         if self.loaded.is_none() {
             let d: Box<dyn SpeechDetector> = match &self.path {
-                Some(p) => Box::new(SileroDetector::load(p).map_err(|e| e.to_string())?),
+                // One file at a time, so Silero shares its reading among all the cores.
+                Some(p) => Box::new(
+                    SileroDetector::load_for(
+                        p,
+                        std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    )
+                    .map_err(|e| e.to_string())?,
+                ),
                 None => {
                     eprintln!(
                         "note: no VAD model found; using the energy detector (run `callqa models download {DEFAULT_VAD_MODEL}` for Silero VAD)"

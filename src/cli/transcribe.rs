@@ -344,7 +344,7 @@ pub fn run(args: TranscribeArgs) -> u8 {
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                let (mut detector, warning) = speech_detector(job.vad_path.as_deref());
+                let (mut detector, warning) = speech_detector(job.vad_path.as_deref(), job.recording.settings.threads);
                 if let Some(w) = warning {
                     bar.suspend(|| eprintln!("warning: {w}"));
                 }
