@@ -173,7 +173,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let threads = std::env::var("CALLQA_BENCH_THREADS")
         .ok()
         .and_then(|t| t.parse().ok())
-        .unwrap_or(2);
+        // As `callqa transcribe` with one file: one worker with every core.
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
     let total = std::env::var("CALLQA_BENCH_SECONDS")
         .ok()
