@@ -214,69 +214,52 @@ impl SpeechDetector for SileroDetector {
         channels: &[&[f32]],
     ) -> Result<Vec<ChannelActivity>, ActivityError> {
         let plans: Vec<Plan> = channels.iter().map(|c| plan(c)).collect();
+        // A job is (channel, run), longest run first.
         let mut jobs: Vec<(usize, usize)> = plans
             .iter()
             .enumerate()
             .flat_map(|(c, p)| (0..p.runs.len()).map(move |r| (c, r)))
             .collect();
         jobs.sort_by_key(|&(c, r)| std::cmp::Reverse(plans[c].runs[r].len()));
-        let read = |network: &mut WhisperVadContext, (c, r): (usize, usize)| {
-            read_run(network, channels[c], &plans[c].runs[r])
-        };
-        let mut reads: Vec<Option<Result<Read, ActivityError>>> =
-            jobs.iter().map(|_| None).collect();
-        if self.networks.len() < 2 || jobs.len() < 2 {
-            for (slot, &job) in reads.iter_mut().zip(&jobs) {
-                *slot = Some(read(&mut self.networks[0], job));
+        let next = AtomicUsize::new(0);
+        // One network takes jobs until none is left.
+        let work = |network: &mut WhisperVadContext| {
+            let mut done = Vec::new();
+            while let Some(&(c, r)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                done.push(((c, r), read_run(network, channels[c], &plans[c].runs[r])));
             }
+            done
+        };
+        let mut done = if self.networks.len() < 2 || jobs.len() < 2 {
+            work(&mut self.networks[0])
         } else {
-            let next = AtomicUsize::new(0);
             std::thread::scope(|scope| {
                 let workers: Vec<_> = self
                     .networks
                     .iter_mut()
-                    .map(|network| {
-                        let (next, jobs, read) = (&next, &jobs, &read);
-                        scope.spawn(move || {
-                            let mut done = Vec::new();
-                            loop {
-                                let j = next.fetch_add(1, Ordering::Relaxed);
-                                let Some(&job) = jobs.get(j) else {
-                                    return done;
-                                };
-                                done.push((j, read(network, job)));
-                            }
-                        })
-                    })
+                    .map(|network| scope.spawn(|| work(network)))
                     .collect();
-                for worker in workers {
-                    let done = worker
-                        .join()
-                        .map_err(|_| ActivityError::Detect("a VAD thread panicked".into()))?;
-                    for (j, r) in done {
-                        reads[j] = Some(r);
-                    }
-                }
-                Ok::<(), ActivityError>(())
-            })?;
-        }
-        let mut per_channel: Vec<Vec<Option<Read>>> = plans
-            .iter()
-            .map(|p| p.runs.iter().map(|_| None).collect())
-            .collect();
-        for (&(c, r), read) in jobs.iter().zip(reads) {
-            let read =
-                read.ok_or_else(|| ActivityError::Detect("a stretch was not read".into()))??;
-            per_channel[c][r] = Some(read);
-        }
+                workers
+                    .into_iter()
+                    .map(|w| w.join())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| ActivityError::Detect("a VAD thread panicked".into()))
+            })?
+            .into_iter()
+            .flatten()
+            .collect()
+        };
+        // Back in channel and run order: each channel takes as many reads as it has runs.
+        done.sort_by_key(|&(job, _)| job);
+        let mut reads = done.into_iter().map(|(_, read)| read);
         plans
             .iter()
-            .zip(per_channel)
-            .map(|(plan, reads)| {
-                let reads = reads.into_iter().collect::<Option<Vec<Read>>>();
-                reads
-                    .map(|reads| assemble(plan, reads))
-                    .ok_or_else(|| ActivityError::Detect("a stretch was not read".into()))
+            .map(|plan| {
+                let reads = reads
+                    .by_ref()
+                    .take(plan.runs.len())
+                    .collect::<Result<Vec<Read>, _>>()?;
+                Ok(assemble(plan, reads))
             })
             .collect()
     }
