@@ -1,6 +1,8 @@
 //! `callqa check --labels` through the binary: the agreement report is pinned, `--min-agreement`
 //! gates on the overall agreement, and labels naming unknown criteria exit 2.
 
+mod support;
+
 use assert_cmd::Command;
 
 const LABELS: &str = "tests/fixtures/check/labels.json";
@@ -12,18 +14,13 @@ const CALLS: &[&str] = &[
 ];
 
 fn check_labels(labels: &str, extra: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("callqa")
-        .expect("binary")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "--labels", labels])
-        .args(CALLS)
-        .args(extra)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+    support::output(
+        Command::cargo_bin("callqa")
+            .expect("binary")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["check", "--labels", labels])
+            .args(CALLS)
+            .args(extra),
     )
 }
 
