@@ -83,16 +83,23 @@ impl<'a> Counting<'a> {
     }
 }
 
+impl Counting<'_> {
+    /// Tallies one buffer of `len` samples handed to the transcriber.
+    fn count(&self, len: usize) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.samples.fetch_add(len, Ordering::Relaxed);
+        self.windows
+            .fetch_add(len.div_ceil(CHUNK_SAMPLES), Ordering::Relaxed);
+    }
+}
+
 impl Transcriber for Counting<'_> {
     fn transcribe(
         &self,
         samples: &[f32],
         settings: &AsrSettings,
     ) -> Result<Vec<RawSegment>, AsrError> {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        self.samples.fetch_add(samples.len(), Ordering::Relaxed);
-        self.windows
-            .fetch_add(samples.len().div_ceil(CHUNK_SAMPLES), Ordering::Relaxed);
+        self.count(samples.len());
         self.inner.transcribe(samples, settings)
     }
 
@@ -102,11 +109,8 @@ impl Transcriber for Counting<'_> {
         chunks: &[Range<usize>],
         settings: &AsrSettings,
     ) -> Result<Vec<Vec<RawSegment>>, AsrError> {
-        self.calls.fetch_add(chunks.len(), Ordering::Relaxed);
         for c in chunks {
-            self.samples.fetch_add(c.len(), Ordering::Relaxed);
-            self.windows
-                .fetch_add(c.len().div_ceil(CHUNK_SAMPLES), Ordering::Relaxed);
+            self.count(c.len());
         }
         self.inner.transcribe_chunks(samples, chunks, settings)
     }

@@ -101,11 +101,7 @@ impl Detector {
             let d: Box<dyn SpeechDetector> = match &self.path {
                 // One file at a time, so Silero shares its reading among all the cores.
                 Some(p) => Box::new(
-                    SileroDetector::load_for(
-                        p,
-                        std::thread::available_parallelism().map_or(1, |n| n.get()),
-                    )
-                    .map_err(|e| e.to_string())?,
+                    SileroDetector::load_for(p, super::cores()).map_err(|e| e.to_string())?,
                 ),
                 None => {
                     eprintln!(

@@ -115,6 +115,11 @@ fn load_rubric(path: Option<&Path>, vars: &[(String, Vec<String>)]) -> Result<Ru
     })
 }
 
+/// The cores this process may use (1 when that cannot be told): the default for jobs × threads.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Expands folders into the files below them with one of `extensions`, sorted; files named
 /// directly are kept whatever their extension. Unreadable folders become errors in place.
 fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Vec<Result<PathBuf, String>> {

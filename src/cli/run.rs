@@ -185,7 +185,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             }
         }
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = super::cores();
     let jobs = args.jobs.unwrap_or(cores).clamp(1, inputs.len().max(1));
     let threads = args.threads.unwrap_or((cores / jobs).max(1)).max(1);
     let has_audio = inputs.iter().any(|p| is_audio(p));

@@ -241,7 +241,7 @@ pub(super) fn asr_models(
     jobs: usize,
     threads: usize,
 ) -> Result<(PathBuf, String, Option<PathBuf>), ()> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = super::cores();
     if jobs * threads > cores {
         eprintln!(
             "warning: {jobs} jobs × {threads} threads exceeds the {cores} cores; expect slowdowns"
@@ -271,7 +271,7 @@ fn secs(d: Duration) -> f64 {
 
 pub fn run(args: TranscribeArgs) -> u8 {
     let wall = Instant::now();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = super::cores();
     let jobs = args.jobs.clamp(1, args.audio.len().max(1));
     let threads = args.threads.unwrap_or((cores / jobs).max(1)).max(1);
     let Ok((model_path, model_sha1, vad_path)) = asr_models(
