@@ -92,7 +92,10 @@ pub trait Transcriber: Sync {
 }
 
 /// The samples of `chunk`, or an error when it lies outside `samples`.
-pub fn chunk_of<'a>(samples: &'a [f32], chunk: &Range<usize>) -> Result<&'a [f32], AsrError> {
+pub(crate) fn chunk_of<'a>(
+    samples: &'a [f32],
+    chunk: &Range<usize>,
+) -> Result<&'a [f32], AsrError> {
     samples.get(chunk.clone()).ok_or_else(|| {
         AsrError::Run(format!(
             "chunk {}..{} lies outside the {} samples",

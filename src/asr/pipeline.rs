@@ -213,9 +213,9 @@ pub fn recognise_speech_with(
 
 /// Like [`recognise_speech`], but with every channel's speech packed into one buffer in spoken order and
 /// transcribed chunk by chunk ([`PackedStitch::chunks`]): whisper encodes 30-second windows, so two
-/// per-channel buffers each pay for a padded last window, one packed buffer only once. Word times are requested from whisper
-/// to cut segments that run across pieces of different channels (kept in the output only when `settings`
-/// asks for them).
+/// per-channel buffers each pay for a padded last window, one packed buffer only once. Word times are
+/// requested from whisper to cut segments that run across pieces of different channels (kept in the
+/// output only when `settings` asks for them).
 pub fn recognise_speech_packed(
     audio: &Audio,
     activity: &SpeechActivity,

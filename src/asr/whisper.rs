@@ -1,5 +1,6 @@
 //! The real transcriber: whisper.cpp through whisper-rs. The model is loaded once per process; every
-//! call gets its own `WhisperState`, so parallel workers share the weights but not the decoder state.
+//! call (one buffer, or one buffer's chunks) gets its own `WhisperState`, so parallel workers share the
+//! weights but not the decoder state.
 //!
 //! A state costs 2–15 ms to make. The chunks of one buffer share one state, made for them and dropped
 //! after them; a state is never kept for other calls: whisper.cpp seeds the random generator of its first
@@ -69,40 +70,7 @@ impl WhisperTranscriber {
     pub fn full_time(&self) -> Duration {
         Duration::from_nanos(self.full_nanos.load(Ordering::Relaxed))
     }
-}
 
-fn words_of(segment: &whisper_rs::WhisperSegment<'_>, eot: i32) -> Vec<Word> {
-    let mut words: Vec<Word> = Vec::new();
-    for i in 0..segment.n_tokens() {
-        let Some(token) = segment.get_token(i) else {
-            continue;
-        };
-        if token.token_id() >= eot {
-            continue;
-        }
-        let Ok(piece) = token.to_str_lossy() else {
-            continue;
-        };
-        let data = token.token_data();
-        let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
-        match words.last_mut() {
-            Some(w) if !piece.starts_with(' ') => {
-                w.text.push_str(&piece);
-                w.end = t1;
-            }
-            _ => words.push(Word {
-                start: t0,
-                end: t1,
-                text: piece.trim().to_string(),
-                probability: Some(token.token_probability()),
-            }),
-        }
-    }
-    words.retain(|w| !w.text.is_empty());
-    words
-}
-
-impl WhisperTranscriber {
     /// One `whisper_full` run on `samples` with `state`, timed into `full_time`.
     fn run(
         &self,
@@ -154,6 +122,37 @@ impl WhisperTranscriber {
         }
         Ok(out)
     }
+}
+
+fn words_of(segment: &whisper_rs::WhisperSegment<'_>, eot: i32) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::new();
+    for i in 0..segment.n_tokens() {
+        let Some(token) = segment.get_token(i) else {
+            continue;
+        };
+        if token.token_id() >= eot {
+            continue;
+        }
+        let Ok(piece) = token.to_str_lossy() else {
+            continue;
+        };
+        let data = token.token_data();
+        let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+        match words.last_mut() {
+            Some(w) if !piece.starts_with(' ') => {
+                w.text.push_str(&piece);
+                w.end = t1;
+            }
+            _ => words.push(Word {
+                start: t0,
+                end: t1,
+                text: piece.trim().to_string(),
+                probability: Some(token.token_probability()),
+            }),
+        }
+    }
+    words.retain(|w| !w.text.is_empty());
+    words
 }
 
 impl Transcriber for WhisperTranscriber {
